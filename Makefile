@@ -1,0 +1,75 @@
+# labcdn — two commands on a fresh machine: `make book` and `make test`.
+# Each does its own set-up (a .venv from pyproject.toml, vendored JavaScript from npm).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+VENDOR := book/_vendor
+VENDOR_STAMP := $(VENDOR)/.stamp
+# Pinned JavaScript for the offline book (npm registry).
+REQUIREJS := requirejs@2.3.8
+HTML_MANAGER := @jupyter-widgets/html-manager@1.0.15
+NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=900
+ARTIFACTS ?= artifacts
+
+.PHONY: help venv vendor book test unit notebooks-check book-check browser lab notebooks bench lint clean
+
+help:
+	@echo "make book   - install, execute every notebook, build book/_build/html"
+	@echo "make test   - install, run unit/property/oracle tests, nbval, the book build (-W), browser tests"
+	@echo "make lab    - JupyterLab on 127.0.0.1 (token printed), opened on notebooks/"
+	@echo "make notebooks - re-execute the committed notebooks in place (after changing a study)"
+	@echo "make bench  - run every benchmark (labcdn vs its peer), results in benchmarks/results/"
+
+venv: $(STAMP)
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	@touch $@
+
+vendor: $(VENDOR_STAMP)
+$(VENDOR_STAMP): Makefile
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/requirejs $(VENDOR)/html-manager
+	cd $(VENDOR) && npm pack --silent $(REQUIREJS) $(HTML_MANAGER) >/dev/null
+	tar -xzf $(VENDOR)/requirejs-*.tgz -C $(VENDOR)/requirejs --strip-components=1
+	tar -xzf $(VENDOR)/jupyter-widgets-html-manager-*.tgz -C $(VENDOR)/html-manager --strip-components=1
+	rm -f $(VENDOR)/*.tgz
+	@touch $@
+
+book: venv vendor
+	$(BIN)/jupyter-book build --all book
+	@echo "Open file://$(CURDIR)/book/_build/html/index.html"
+
+lint: venv
+	$(BIN)/ruff check labcdn tests benchmarks book/_ext notebooks
+
+unit: venv
+	$(BIN)/pytest -q -m "not browser" tests
+
+notebooks-check: venv
+	$(BIN)/pytest -q $(NBVAL) notebooks
+
+book-check: venv vendor
+	$(BIN)/jupyter-book build --all -W --keep-going book
+
+browser: venv
+	mkdir -p $(ARTIFACTS)
+	$(BIN)/pytest -q -m browser tests --artifacts=$(ARTIFACTS)
+
+test: lint unit notebooks-check book-check browser
+
+lab: venv
+	$(BIN)/jupyter lab --ip=127.0.0.1 --no-browser --ServerApp.root_dir=notebooks
+
+notebooks: venv
+	$(BIN)/python -m labcdn.notebooks execute notebooks/*.ipynb
+
+bench: venv
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf book/_build $(ARTIFACTS) benchmarks/results

@@ -1,0 +1,98 @@
+"""Sphinx extension: serve the book's JavaScript from its own files, never a CDN.
+
+Why an extension: Jupyter Book 1 adds every ``*.js`` under ``html_static_path``
+to every page, so the vendored bundles live outside ``_static`` (in
+``book/_vendor``, fetched by ``make vendor``) and are copied in at
+``build-finished``; scripts are added only to the pages that need them.
+
+- Vega, Vega-Lite and vega-embed: vl-convert's bundle, wrapped in a function so
+  Sphinx's global ``_`` and require.js's ``define`` cannot collide with it. Added
+  to every page that holds a ``labcdn-chart``.
+- ipywidgets: require.js and ``@jupyter-widgets/html-manager``'s ``embed-amd.js``
+  (with its font files beside it), added to pages whose notebook saved widget
+  state; the manager is told to load any further module from the book itself.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.errors import ExtensionError
+
+STATIC_SUBDIR = "labcdn"
+VEGA_BUNDLE = f"{STATIC_SUBDIR}/vega-bundle.js"
+REQUIRE_JS = f"{STATIC_SUBDIR}/require.min.js"
+EMBED_AMD = f"{STATIC_SUBDIR}/embed-amd.js"
+
+
+def _vendor_dir(app) -> Path:
+    return Path(app.srcdir) / app.config.labcdn_vendor_dir
+
+
+def _check_vendor(app) -> None:
+    vendor = _vendor_dir(app)
+    needed = [vendor / "requirejs" / "require.js", vendor / "html-manager" / "dist" / "embed-amd.js"]
+    missing = [str(p) for p in needed if not p.is_file()]
+    if missing and app.builder.format == "html":
+        raise ExtensionError(
+            "labcdn_offline: vendored JavaScript missing: " + ", ".join(missing) + " — run `make vendor` first"
+        )
+
+
+def _has_chart(doctree) -> bool:
+    if doctree is None:
+        return False
+    for node in doctree.findall(nodes.raw):
+        if "labcdn-chart" in node.astext():
+            return True
+    return False
+
+
+def _has_widgets(app, pagename: str) -> bool:
+    try:
+        from myst_nb.sphinx_ import NbMetadataCollector
+    except ImportError:  # pragma: no cover - myst-nb is a hard dependency of jupyter-book
+        return False
+    return "ipywidgets_state" in NbMetadataCollector.get_js_files(app.env, pagename)
+
+
+def _on_page(app, pagename, templatename, context, doctree):
+    if app.builder.format != "html":
+        return
+    if _has_chart(doctree):
+        app.add_js_file(VEGA_BUNDLE, priority=100)
+    if _has_widgets(app, pagename):
+        # require.js must run after every other classic script: a UMD script that runs later
+        # (the theme's clipboard.min.js) would call its anonymous define() and break it
+        # ("Mismatched anonymous define() module"). Deferred scripts run after all classic ones.
+        cdn = context["pathto"](f"_static/{STATIC_SUBDIR}/modules/", 1)
+        app.add_js_file(REQUIRE_JS, priority=900, loading_method="defer")
+        app.add_js_file(EMBED_AMD, priority=910, loading_method="defer", **{"data-jupyter-widgets-cdn": cdn})
+
+
+def _on_finished(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    import vl_convert as vlc
+
+    target = Path(app.outdir) / "_static" / STATIC_SUBDIR
+    target.mkdir(parents=True, exist_ok=True)
+    (target / "modules").mkdir(exist_ok=True)
+    bundle = vlc.javascript_bundle()
+    wrapped = "(function(define, module, exports){\n" + bundle + "\n}).call(window);\n"
+    (target / "vega-bundle.js").write_text(wrapped, encoding="utf-8")
+    vendor = _vendor_dir(app)
+    shutil.copyfile(vendor / "requirejs" / "require.js", target / "require.min.js")
+    for path in (vendor / "html-manager" / "dist").iterdir():
+        if path.suffix != ".map" and path.is_file():
+            shutil.copyfile(path, target / path.name)
+
+
+def setup(app):
+    app.add_config_value("labcdn_vendor_dir", "_vendor", "html")
+    app.connect("builder-inited", _check_vendor)
+    app.connect("html-page-context", _on_page)
+    app.connect("build-finished", _on_finished)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

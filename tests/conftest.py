@@ -1,0 +1,51 @@
+"""Shared pytest fixtures: real-data location, browser launch, artifacts folder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_addoption(parser):
+    parser.addoption("--artifacts", default=str(ROOT / "artifacts"), help="folder for screenshots and logs")
+
+
+@pytest.fixture(scope="session")
+def artifacts(request) -> Path:
+    path = Path(request.config.getoption("--artifacts")).resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by playwright (never `playwright install`)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (`apt-get install chromium`, as .ci/run does)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def data_root() -> Path:
+    """Where the real data sets live: $LABCDN_DATA, else ../shared/data beside the repo."""
+    env = os.environ.get("LABCDN_DATA")
+    return Path(env) if env else ROOT.parent / "shared" / "data"
