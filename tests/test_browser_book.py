@@ -12,7 +12,6 @@ import time
 
 import pytest
 import yaml
-
 from browser import OfflineGuard
 from conftest import ROOT
 

@@ -13,7 +13,6 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from browser import OfflineGuard
 from conftest import ROOT
 

@@ -6,7 +6,6 @@ import re
 import tomllib
 
 import yaml
-
 from conftest import ROOT
 
 REQ = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$")
