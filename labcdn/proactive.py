@@ -1,0 +1,168 @@
+"""Proactive fill on a request trace, beside the reactive policies.
+
+Open Connect does not cache on a miss: each night it fills its appliances with
+the files ranked highest by predicted views (bytes ÷ size), and serves the next
+day from that fixed set. On a request trace the same idea is a *ranked fill*:
+count each object's requests over a training window, keep objects in
+descending order of views up to the capacity, and serve the evaluation window
+from that static set. With the evaluation window itself as training data the
+fill has hindsight — the best any static, popularity-ranked fill can do.
+
+:func:`hit_ratio_curves` sets it beside LRU, FIFO, LFU and Belady's MIN
+(``labcdn.caching``) on the same requests, with the reactive caches warmed on
+the training window so that every policy is scored on the same requests.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+from tqdm.auto import tqdm
+
+from labcdn._jit import kernel
+from labcdn._validation import check_array, check_range
+from labcdn.caching import POLICIES, CacheResult, _check_trace, _dense_ids, _object_sizes, simulate
+
+RANKED = "ranked"
+RANKED_HINDSIGHT = "ranked (hindsight)"
+
+
+def ranked_fill(obj_ids, sizes, capacity_bytes, *, train_until: int | None = None) -> CacheResult:
+    """Serve a trace from a static cache filled by rank of views.
+
+    Parameters
+    ----------
+    obj_ids, sizes : array_like of int
+        The trace, as for :func:`labcdn.caching.simulate`.
+    capacity_bytes : int
+        Cache capacity in bytes (> 0).
+    train_until : int, optional
+        Requests ``[0, train_until)`` rank the objects and requests
+        ``[train_until, n)`` are served. ``None`` ranks on the whole trace and
+        serves the whole trace (hindsight).
+
+    Returns
+    -------
+    CacheResult
+        Counts over the served requests; ``hit`` has one flag per request of
+        the whole trace (``False`` before ``train_until``).
+
+    Notes
+    -----
+    Objects are taken in descending order of their request count (views),
+    ties by first appearance, until the first one that does not fit — the rule
+    :mod:`labcdn.prediction` uses for the nightly fill. Objects never requested
+    in the training window are never stored.
+    """
+    capacity = check_range("capacity_bytes", capacity_bytes, low=0, low_open=True, integer=True)
+    ids, size_arr = _check_trace(obj_ids, sizes)
+    n = ids.size
+    start = 0 if train_until is None else check_range("train_until", train_until, 0, n, integer=True)
+    dense, n_obj = _dense_ids(ids)
+    obj_size = _object_sizes(dense, size_arr, n_obj)
+    train = dense if train_until is None else dense[:start]
+    views = np.bincount(train, minlength=n_obj)
+    order = np.argsort(-views, kind="stable")
+    stored = np.zeros(n_obj, dtype=np.bool_)
+    _fill_kernel(order, views, obj_size, capacity, stored)
+    hit = np.zeros(n, dtype=np.bool_)
+    hit[start:] = stored[dense[start:]]
+    hit.flags.writeable = False
+    served = size_arr[start:]
+    byte_hits = int(np.dot(served, hit[start:]))
+    hits = int(np.count_nonzero(hit))
+    return CacheResult(
+        policy=RANKED if train_until is not None else RANKED_HINDSIGHT,
+        capacity_bytes=capacity,
+        hits=hits,
+        byte_hits=byte_hits,
+        misses=served.size - hits,
+        miss_bytes=int(served.sum()) - byte_hits,
+        requests=served.size,
+        bytes_requested=int(served.sum()),
+        hit=hit,
+    )
+
+
+def hit_ratio_curves(obj_ids, sizes, capacities, *, train_until: int | None = None, progress: bool = False):
+    """Hit and byte-hit ratios of every policy at every capacity, on the same requests.
+
+    Parameters
+    ----------
+    obj_ids, sizes : array_like of int
+        The trace.
+    capacities : array_like of int
+        Cache sizes in bytes.
+    train_until : int, optional
+        Score requests ``[train_until, n)`` only: reactive caches run over the
+        whole trace (warming up before it) and the ranked fill learns from the
+        requests before it. ``None`` scores the whole trace, the reactive caches
+        starting cold and the ranked fill with hindsight.
+    progress : bool
+        Show a progress bar on stderr.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``policy, capacity_bytes, capacity_fraction, hit_ratio, byte_hit_ratio``;
+        ``capacity_fraction`` is the capacity over the bytes of all distinct
+        objects in the trace.
+    """
+    caps = check_array("capacities", capacities, dtype=np.int64, low=1, min_size=1)
+    ids, size_arr = _check_trace(obj_ids, sizes)
+    start = 0 if train_until is None else check_range("train_until", train_until, 0, ids.size, integer=True)
+    dense, n_obj = _dense_ids(ids)
+    footprint = float(_object_sizes(dense, size_arr, n_obj).sum())
+    served = size_arr[start:]
+    rows = []
+    jobs = [(p, int(c)) for p in (*POLICIES, RANKED) for c in caps]
+    for policy, cap in tqdm(jobs, desc="cache policies", disable=not progress, leave=False):
+        if policy == RANKED:
+            res = ranked_fill(ids, size_arr, cap, train_until=train_until)
+            hits, byte_hits, label = res.hits, res.byte_hits, res.policy
+        else:
+            flags = simulate(policy, ids, size_arr, cap).hit[start:]
+            hits, byte_hits, label = int(np.count_nonzero(flags)), int(np.dot(served, flags)), policy
+        rows.append(
+            {
+                "policy": label,
+                "capacity_bytes": cap,
+                "capacity_fraction": cap / footprint,
+                "hit_ratio": hits / served.size if served.size else float("nan"),
+                "byte_hit_ratio": byte_hits / served.sum() if served.size else float("nan"),
+            }
+        )
+    return pl.DataFrame(rows)
+
+
+def one_hit_wonders(obj_ids) -> dict:
+    """How much of a trace is objects requested exactly once.
+
+    Returns
+    -------
+    dict
+        ``objects``, ``requests``, ``one_hit_objects`` (fraction of distinct
+        objects requested once) and ``one_hit_requests`` (fraction of requests
+        that go to such objects) — requests no cache can ever serve.
+    """
+    ids = check_array("obj_ids", obj_ids, dtype=np.int64, low=0)
+    dense, n_obj = _dense_ids(ids)
+    counts = np.bincount(dense, minlength=n_obj)
+    once = int(np.count_nonzero(counts == 1))
+    return {
+        "objects": int(n_obj),
+        "requests": int(ids.size),
+        "one_hit_objects": once / n_obj if n_obj else float("nan"),
+        "one_hit_requests": once / ids.size if ids.size else float("nan"),
+    }
+
+
+@kernel
+def _fill_kernel(order, views, obj_size, capacity, stored):
+    used = 0
+    for k in range(order.size):
+        obj = order[k]
+        if views[obj] == 0 or used + obj_size[obj] > capacity:
+            break
+        stored[obj] = True
+        used += obj_size[obj]
