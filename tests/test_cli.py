@@ -1,0 +1,54 @@
+"""The labcdn CLI: --help everywhere, --json prints one JSON object, bad input exits 2 with the reason."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from labcdn.cli import COMMANDS, build_parser, main
+
+
+def test_python_dash_m_help_lists_every_study():
+    out = subprocess.run([sys.executable, "-m", "labcdn", "--help"], capture_output=True, text=True, check=True)
+    build_parser()
+    for name in COMMANDS:
+        assert name in out.stdout
+
+
+@pytest.mark.parametrize("name", sorted(build_parser() and COMMANDS))
+def test_every_subcommand_has_help(name, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([name, "--help"])
+    assert exc.value.code == 0
+    assert "--json" in capsys.readouterr().out
+
+
+def test_datasets_json_is_one_object(capsys):
+    assert main(["datasets", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out["files"]) >= {"netflix_top10", "alibaba_pods"}
+
+
+def test_bad_option_value_names_parameter_and_range(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["caching", "--capacity-fraction", "2", "--json"])
+    assert exc.value.code == 2
+    assert "capacity_fraction=2.0" in capsys.readouterr().err
+
+
+@pytest.mark.data
+def test_caching_json_on_the_umass_trace(capsys):
+    from labcdn.datasets import DataNotFound, data_path
+
+    try:
+        data_path("umass_youtube_061807.24")
+    except DataNotFound as exc:
+        pytest.skip(str(exc))
+    main(["caching", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert out["requests"] == 5771
+    ratios = out["hit_ratio_whole_trace"]
+    assert ratios["belady"] >= max(ratios["lru"], ratios["fifo"], ratios["lfu"])
