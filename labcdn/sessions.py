@@ -50,7 +50,7 @@ def sample_requests(catalogue: Catalogue, shares, title_daily_views, sessions_pe
     shares : array_like
         Views of each file per session of its title (:func:`labcdn.popularity.file_shares`).
     title_daily_views : array_like
-        ``(n_titles, n_days)`` expected views (:func:`labcdn.popularity.daily_title_views`);
+        ``(n_titles, n_days)`` expected views (:func:`labcdn.lifecycles.daily_title_views`);
         a day with no views at all is an error.
     sessions_per_day : int
         Sessions drawn per day, in [1, 10**7].

@@ -1,7 +1,8 @@
-"""Slow, obvious references for the catalogue and popularity kernels.
+"""Slow, obvious references for the catalogue, popularity, ranking and lifecycles kernels.
 
 Plain Python loops over lists and dicts, written from the definitions in the
-docstrings of ``labcdn.catalog`` and ``labcdn.popularity``, not from their code.
+docstrings of ``labcdn.catalog``, ``labcdn.popularity``, ``labcdn.ranking`` and
+``labcdn.lifecycles``, not from their code.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import labcdn
 from labcdn import datasets
 from labcdn.datasets import (
     DATA_FILES,
@@ -99,9 +100,13 @@ def test_sources_lists_the_five_files_with_their_origins():
 
 
 def test_data_dir_defaults_to_shared_data_beside_the_repo(monkeypatch):
+    """The default is found from the loader's own file, some folders deep in the package; the
+    folder holding the ``labcdn`` package, found from ``labcdn/__init__.py``, checks the depth."""
     monkeypatch.delenv("LABCDN_DATA", raising=False)
-    repo = Path(datasets.__file__).resolve().parents[1]
+    repo = Path(labcdn.__file__).resolve().parents[1]
+    assert (repo / "labcdn" / "datasets").is_dir()
     assert data_dir() == repo.parent / "shared" / "data"
+    assert datasets.data_dir() == data_dir()
     monkeypatch.setenv("LABCDN_DATA", "")
     assert data_dir() == repo.parent / "shared" / "data"
 

@@ -1,6 +1,6 @@
 """Benchmark: the headline study and its efficiency curves against a plain numpy/polars peer.
 
-Run as ``python benchmarks/bench_popularity.py [--quick]``.
+Run as ``python benchmarks/bench_ranking.py [--quick]``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import polars as pl
 from _harness import Comparison, best_of
 
 from labcdn.catalog import CatalogueParams, make_catalogue
-from labcdn.popularity import efficiency_curve, file_views, storage_ratio, study
+from labcdn.popularity import file_views
+from labcdn.ranking import efficiency_curve, storage_ratio, study
 
 
 def _numpy_curves(size, nbytes, title, n_titles, caps):
