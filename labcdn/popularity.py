@@ -264,16 +264,23 @@ def family_mix(catalogue: Catalogue, views: FileViews) -> pl.DataFrame:
     lad = catalogue.ladder
     fam = lad.family[catalogue.row]
     seconds = views.views * catalogue.runtime_h[catalogue.title] * 3600.0
+    # np.bincount adds in file order, so the table is the same bytes on every run
+    # (a polars group_by sum adds in parallel, in no fixed order).
+    n_fam = len(lad.families)
+    sums = {name: np.bincount(fam, weights=w, minlength=n_fam)
+            for name, w in (("views", views.views), ("bytes", views.bytes), ("size", catalogue.size_bytes),
+                            ("seconds", seconds))}
+    fam_kind = np.zeros(n_fam, dtype=np.int64)
+    fam_kind[fam] = lad.kind[catalogue.row]
+    present = np.bincount(fam, minlength=n_fam) > 0
     frame = pl.DataFrame({
-        "kind": pl.Series(KINDS)[lad.kind[catalogue.row]],
-        "family": pl.Series(lad.families)[fam],
-        "views": views.views, "bytes": views.bytes, "size": catalogue.size_bytes, "seconds": seconds,
+        "kind": pl.Series(KINDS)[fam_kind[present]],
+        "family": pl.Series(lad.families)[np.flatnonzero(present)],
+        "files": np.bincount(fam, minlength=n_fam)[present].astype(np.uint32),
+        **{name: v[present] for name, v in sums.items()},
     })
     return (
-        frame.group_by("kind", "family").agg(
-            pl.len().alias("files"), pl.col("views").sum(), pl.col("bytes").sum(),
-            pl.col("size").sum(), pl.col("seconds").sum(),
-        )
+        frame
         .with_columns(
             (pl.col("views") / pl.col("views").sum().over("kind")).alias("view_share"),
             (pl.col("bytes") / pl.col("bytes").sum().over("kind")).alias("byte_share"),
