@@ -22,7 +22,7 @@ import polars as pl
 
 from labcdn._jit import kernel
 from labcdn._validation import check_array, check_choice, check_range
-from labcdn.catalog import Catalogue, CatalogueParams, make_catalogue
+from labcdn.catalog import SCOPES, Catalogue, CatalogueParams, make_catalogue
 from labcdn.popularity import DemandParams, file_views
 
 
@@ -263,8 +263,9 @@ def study(catalogue_params: CatalogueParams | None = None, demand_params: Demand
         eff = np.empty(caps.size)
         _stop_fill_kernel(cum_size, cum_bytes, caps, eff)
         frames.append(_curve_frame(ranking, caps, total, eff))
-        _stop_fill_kernel(cum_size, cum_bytes, at, eff[:1])
-        eff_at[ranking] = float(eff[0])
+        at_eff = np.empty(1)  # not eff[:1]: the curve frame may share eff's memory
+        _stop_fill_kernel(cum_size, cum_bytes, at, at_eff)
+        eff_at[ranking] = float(at_eff[0])
         need[ranking] = float(_needed_kernel(cum_size, cum_bytes, float(target_efficiency)))
     return Study(need["file"] / need["title"], float(target_efficiency), need["file"] / total,
                  need["title"] / total, float(capacity_fraction), eff_at["file"], eff_at["title"], pl.concat(frames))
@@ -318,3 +319,49 @@ def ratio_sweep(catalogue_params: CatalogueParams | None = None, demand_params: 
     return pl.DataFrame(rows, schema=["parameter", "value", "ratio", "file_storage_fraction",
                                       "title_storage_fraction", "mean_files_per_title"], orient="row")
 
+
+
+def within_title(catalogue: Catalogue, bytes_per_file, titles, n_points: int = 51) -> pl.DataFrame:
+    """How a title's streamed bytes spread over its stored bytes (a Lorenz-style curve).
+
+    Files of each title are taken in descending views (bytes ÷ size), the order a
+    file-level ranking stores them; the curve gives the share of the title's
+    streamed bytes against the share of its storage.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+    bytes_per_file : array_like
+        Bytes streamed per file (``FileViews.bytes``).
+    titles : sequence of int
+        Title indices to trace.
+    n_points : int
+        Storage shares evaluated, evenly spaced in [0, 1].
+
+    Returns
+    -------
+    polars.DataFrame
+        ``title, scope, files, storage_share, bytes_share``; ``bytes_share`` is
+        interpolated linearly inside a file.
+    """
+    nbytes = check_array("bytes_per_file", bytes_per_file, dtype=np.float64, low=0.0)
+    if nbytes.size != catalogue.n_files:
+        raise ValueError(f"bytes_per_file has {nbytes.size} values; the catalogue has {catalogue.n_files} files")
+    check_range("n_points", n_points, 2, 10_000, integer=True)
+    grid = np.linspace(0.0, 1.0, n_points)
+    frames = []
+    for t in titles:
+        t = check_range("titles", t, 0, catalogue.n_titles - 1, integer=True)
+        lo, hi = catalogue.title_offsets[t], catalogue.title_offsets[t + 1]
+        size, sent = catalogue.size_bytes[lo:hi], nbytes[lo:hi]
+        order = np.argsort(-(sent / size), kind="stable")
+        cum_size = np.concatenate([[0.0], np.cumsum(size[order])]) / size.sum()
+        cum_bytes = np.concatenate([[0.0], np.cumsum(sent[order])]) / max(sent.sum(), 1e-300)
+        frames.append(pl.DataFrame({
+            "title": np.full(n_points, t, dtype=np.int32),
+            "scope": SCOPES[int(catalogue.scope[t])],
+            "files": np.full(n_points, hi - lo, dtype=np.int64),
+            "storage_share": grid,
+            "bytes_share": np.interp(grid, cum_size, cum_bytes),
+        }))
+    return pl.concat(frames)

@@ -192,3 +192,31 @@ def test_bad_arguments_name_the_parameter(call, match):
     cat = make_catalogue(TINY, 0)
     with pytest.raises(ValueError, match=match):
         call(cat)
+
+
+def test_within_title_curve_is_a_lorenz_curve():
+    from labcdn import catalog, popularity, ranking
+
+    cat = catalog.make_catalogue(catalog.CatalogueParams(n_titles=6), seed=1)
+    views = popularity.file_views(cat)
+    out = ranking.within_title(cat, views.bytes, [0, 5], n_points=21)
+    assert out.height == 42
+    for _, curve in out.group_by("title", maintain_order=True):
+        share = curve["bytes_share"].to_numpy()
+        assert share[0] == 0.0 and abs(share[-1] - 1.0) < 1e-12
+        assert np.all(np.diff(share) >= -1e-15)  # non-decreasing
+        assert np.all(share >= curve["storage_share"].to_numpy() - 1e-12)  # most-viewed first: above the diagonal
+
+
+def test_study_curves_start_at_zero_and_agree_with_efficiency_curve():
+    """Regression: the curve's first point once took the value at ``capacity_fraction``."""
+    from labcdn import catalog, popularity, ranking
+
+    cat = catalog.make_catalogue(catalog.CatalogueParams(n_titles=20), seed=3)
+    s = ranking.study(catalogue=cat, n_points=11, capacity_fraction=0.3)
+    views = popularity.file_views(cat)
+    for name in ("file", "title"):
+        curve = s.curves.filter(pl.col("ranking") == name)
+        assert curve["efficiency"][0] == 0.0
+        direct = ranking.efficiency_curve(cat, views.bytes, name, capacities=curve["capacity_bytes"].to_numpy())
+        assert np.array_equal(curve["efficiency"].to_numpy(), direct["efficiency"].to_numpy())

@@ -11,6 +11,8 @@ to every page, so the vendored bundles live outside ``_static`` (in
 - ipywidgets: require.js and ``@jupyter-widgets/html-manager``'s ``embed-amd.js``
   (with its font files beside it), added to pages whose notebook saved widget
   state; the manager is told to load any further module from the book itself.
+- MathJax: ``es5/tex-mml-chtml.js`` and its woff fonts, copied to
+  ``_static/labcdn/mathjax`` (``mathjax_path`` in ``_config.yml`` points there).
 """
 
 from __future__ import annotations
@@ -25,6 +27,19 @@ STATIC_SUBDIR = "labcdn"
 VEGA_BUNDLE = f"{STATIC_SUBDIR}/vega-bundle.js"
 REQUIRE_JS = f"{STATIC_SUBDIR}/require.min.js"
 EMBED_AMD = f"{STATIC_SUBDIR}/embed-amd.js"
+MATHJAX_SHIM = f"{STATIC_SUBDIR}/mathjax-hub-shim.js"
+
+# The widget manager typesets labels with MathJax 2's ``MathJax.Hub.Queue`` whenever
+# ``window.MathJax`` exists; the book loads MathJax 3, which has no Hub. Forward to v3.
+_MATHJAX_SHIM_JS = """(function () {
+  var M = window.MathJax;
+  if (!M || M.Hub) { return; }
+  M.Hub = {Queue: function (job) {
+    var el = job && job[2];
+    if (el && M.typesetPromise) { M.typesetPromise([el]).catch(function () {}); }
+  }};
+})();
+"""
 
 
 def _vendor_dir(app) -> Path:
@@ -33,7 +48,11 @@ def _vendor_dir(app) -> Path:
 
 def _check_vendor(app) -> None:
     vendor = _vendor_dir(app)
-    needed = [vendor / "requirejs" / "require.js", vendor / "html-manager" / "dist" / "embed-amd.js"]
+    needed = [
+        vendor / "requirejs" / "require.js",
+        vendor / "html-manager" / "dist" / "embed-amd.js",
+        vendor / "mathjax" / "tex-mml-chtml.js",
+    ]
     missing = [str(p) for p in needed if not p.is_file()]
     if missing and app.builder.format == "html":
         raise ExtensionError(
@@ -68,6 +87,7 @@ def _on_page(app, pagename, templatename, context, doctree):
         # (the theme's clipboard.min.js) would call its anonymous define() and break it
         # ("Mismatched anonymous define() module"). Deferred scripts run after all classic ones.
         cdn = context["pathto"](f"_static/{STATIC_SUBDIR}/modules/", 1)
+        app.add_js_file(MATHJAX_SHIM, priority=890, loading_method="defer")
         app.add_js_file(REQUIRE_JS, priority=900, loading_method="defer")
         app.add_js_file(EMBED_AMD, priority=910, loading_method="defer", **{"data-jupyter-widgets-cdn": cdn})
 
@@ -83,11 +103,13 @@ def _on_finished(app, exception):
     bundle = vlc.javascript_bundle()
     wrapped = "(function(define, module, exports){\n" + bundle + "\n}).call(window);\n"
     (target / "vega-bundle.js").write_text(wrapped, encoding="utf-8")
+    (target / "mathjax-hub-shim.js").write_text(_MATHJAX_SHIM_JS, encoding="utf-8")
     vendor = _vendor_dir(app)
     shutil.copyfile(vendor / "requirejs" / "require.js", target / "require.min.js")
     for path in (vendor / "html-manager" / "dist").iterdir():
         if path.suffix != ".map" and path.is_file():
             shutil.copyfile(path, target / path.name)
+    shutil.copytree(vendor / "mathjax", target / "mathjax", dirs_exist_ok=True)
 
 
 def setup(app):

@@ -74,7 +74,32 @@ def bind(chart: alt.Chart, column: str, values: Sequence[float], *, label: str, 
     )
     # Compare with a tolerance: the grid values went through float formatting.
     condition = f"abs(datum['{column}'] - {param.name}) < {step / 2}"
-    return chart.add_params(param).transform_filter(condition)
+    filtered = _filter_layers(chart, column, condition, inherited=False)
+    if filtered is None:
+        raise ValueError(f"no layer of the chart has a column {column!r} to filter on")
+    return filtered.add_params(param)
+
+
+def _filter_layers(chart, column: str, condition: str, inherited: bool):
+    """Filter every (sub)chart whose data carries ``column``; leave other layers (rules, labels) alone.
+
+    Returns ``None`` when no layer has the column.
+    """
+    own = getattr(chart, "data", alt.Undefined)
+    has = _has_column(own, column) if own is not alt.Undefined else inherited
+    if isinstance(chart, alt.LayerChart):
+        layers = [_filter_layers(layer, column, condition, has) for layer in chart.layer]
+        if all(layer is None for layer in layers):
+            return None
+        out = chart.copy(deep=False)
+        out.layer = [new if new is not None else old for new, old in zip(layers, chart.layer, strict=True)]
+        return out
+    return chart.transform_filter(condition) if has else None
+
+
+def _has_column(data, column: str) -> bool:
+    columns = getattr(data, "columns", None)
+    return columns is not None and column in list(columns)
 
 
 def _param_name(column: str) -> str:

@@ -52,7 +52,7 @@ def spec_html(spec: dict) -> str:
         f'var el=document.getElementById("{div_id}");'
         "if(!el||!window.vegaEmbed){return;}"
         f"window.vegaEmbed(el,{payload},{options})"
-        '.then(function(){el.classList.add("labcdn-live");})'
+        '.then(function(r){el.labcdnView=r.view;el.classList.add("labcdn-live");})'
         ".catch(function(err){console.error(err);});"
         "})();"
     )
