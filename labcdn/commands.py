@@ -61,3 +61,76 @@ def caching_command(args) -> dict:
         "hit_ratio_whole_trace": dict(zip(whole["policy"], whole["hit_ratio"], strict=True)),
         "hit_ratio_second_half": dict(zip(second["policy"], second["hit_ratio"], strict=True)),
     }
+
+
+def _ranking_args(parser):
+    parser.add_argument("--target", type=float, default=0.9, help="caching efficiency both rankings must reach")
+    parser.add_argument("--concentration", type=float, default=1.0,
+                        help="within-title concentration κ (1 = the structured model)")
+    parser.add_argument("--zipf", type=float, default=None, help="title Zipf exponent (default: DemandParams)")
+    parser.add_argument("--titles", type=int, default=500, help="titles in the catalogue")
+    parser.add_argument("--seed", type=int, default=0)
+
+
+@command("ranking", "file- vs title-level ranking: the storage each needs for the same caching efficiency",
+         _ranking_args)
+def ranking_command(args) -> dict:
+    from dataclasses import replace
+
+    from labcdn import catalog, popularity, ranking
+
+    cp = replace(catalog.CatalogueParams(), n_titles=args.titles)
+    dp = replace(popularity.DemandParams(), concentration=args.concentration)
+    if args.zipf is not None:
+        dp = replace(dp, zipf_exponent=args.zipf)
+    cat = catalog.make_catalogue(cp, seed=args.seed)
+    s = ranking.study(cp, dp, args.target, args.seed, catalogue=cat)
+    fpt = cat.files_per_title()
+    global_episodes = fpt[(cat.scope == catalog.SCOPES.index("global")) & ~cat.is_film]
+    return {
+        "file_vs_title_storage_ratio": s.ratio,
+        "published_ratio": 0.5,
+        "target_efficiency": s.target_efficiency,
+        "file_storage_fraction": s.file_storage_fraction,
+        "title_storage_fraction": s.title_storage_fraction,
+        "capacity_fraction": s.capacity_fraction,
+        "file_efficiency": s.file_efficiency,
+        "title_efficiency": s.title_efficiency,
+        "files_per_global_episode": float(np.median(global_episodes)) if global_episodes.size else None,
+        "parameters": {"titles": args.titles, "concentration": args.concentration,
+                       "zipf_exponent": dp.zipf_exponent, "seed": args.seed},
+    }
+
+
+def _prediction_args(parser):
+    parser.add_argument("--days", type=int, default=28, help="days simulated")
+    parser.add_argument("--capacity-fraction", type=float, default=0.05,
+                        help="appliance size as a share of the catalogue's bytes")
+    parser.add_argument("--budget-fraction", type=float, default=0.065,
+                        help="bytes that may be filled per night, as a share of the appliance "
+                             "(6.5 TB on a 100 TB appliance)")
+    parser.add_argument("--seed", type=int, default=0)
+
+
+@command("prediction", "next-day efficiency of the nightly fill for each predictor, against the oracle",
+         _prediction_args)
+def prediction_command(args) -> dict:
+    from labcdn import nightly
+
+    result = nightly.run(n_days=args.days, capacity_fraction=args.capacity_fraction,
+                         budget_fraction=args.budget_fraction, seed=args.seed, progress=True)
+    summary = result.summary
+    return {
+        "efficiency": dict(zip(summary["method"], summary["efficiency"], strict=True)),
+        "oracle_efficiency": dict(zip(summary["method"], summary["oracle_efficiency"], strict=True)),
+        "churn_mean": dict(zip(summary["method"], summary["churn_mean"], strict=True)),
+        "parameters": {"days": args.days, "capacity_fraction": args.capacity_fraction,
+                       "budget_fraction": args.budget_fraction, "seed": args.seed},
+    }
+
+
+@command("hashing", "consistent hashing: balance and disruption per algorithm at the chapter's defaults")
+def hashing_command(args) -> dict:
+    from labcdn import hashing
+
+    return hashing.summary()
