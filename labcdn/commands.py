@@ -134,3 +134,30 @@ def hashing_command(args) -> dict:
     from labcdn import hashing
 
     return hashing.summary()
+
+
+@command("locks", "serving 100 Gbps from one server: the modelled steps beside the published ones")
+def locks_command(args) -> dict:
+    from labcdn import serving
+
+    return serving.summary()
+
+
+@command("balancing", "load balancers: p99 per algorithm at the default load, live and with stale load")
+def balancing_command(args) -> dict:
+    from labcdn import balancing
+
+    return balancing.summary()
+
+
+def _orchestration_args(parser):
+    parser.add_argument("--nodes", type=int, default=10_000, help="cluster size for the scheduling headline")
+    parser.add_argument("--no-trace", action="store_true", help="skip the Alibaba trace replay")
+
+
+@command("orchestration", "Kubernetes vs Mesos+Marathon: scheduler busyness and waits, scale limits, "
+         "the real trace, failover", _orchestration_args)
+def orchestration_command(args) -> dict:
+    from labcdn import orchestration
+
+    return orchestration.summary(nodes=args.nodes, trace=not args.no_trace)
