@@ -298,6 +298,19 @@ def test_domain_sweep_walks_from_contention_to_the_pcie_ceiling():
     assert (table["gbps"].diff().drop_nulls() >= -1e-9).all()
 
 
+def test_whole_number_floats_work_as_counts():
+    # regression: a grid slider hands the model 12.0; ServerConfig accepted it but solve() raised TypeError
+    from labcdn.serving import sweep
+
+    cfg = ServerConfig(cpus=24.0, domains=12.0, pages_per_mbuf=24.0, pcie_lanes=8.0)
+    assert (cfg.cpus, cfg.domains, cfg.pages_per_mbuf, cfg.pcie_lanes) == (24, 12, 24, 8)
+    assert all(type(v) is int for v in (cfg.cpus, cfg.domains, cfg.pages_per_mbuf, cfg.pcie_lanes))
+    floats = sweep("domains", [1.0, 2.0, 12.0])
+    ints = sweep("domains", [1, 2, 12])
+    np.testing.assert_array_equal(floats["gbps"].to_numpy(), ints["gbps"].to_numpy())
+    assert evaluate(ServerConfig(cpus=24, domains=12)).gbps == evaluate(ServerConfig(cpus=24.0, domains=12.0)).gbps
+
+
 def test_sweep_rejects_unknown_knobs_and_bad_values():
     from labcdn.serving import sweep
 

@@ -180,6 +180,13 @@ def test_bad_arguments_name_the_parameter(kwargs, name):
         ClosedNetwork(**{"cpus": 2, "cpu_us": 1.0, **kwargs})
 
 
+def test_whole_number_float_counts_are_stored_as_int():
+    # regression: ClosedNetwork(cpus=8.0, domains=2.0) passed validation, then solve() raised TypeError
+    net = ClosedNetwork(cpus=8.0, domains=2.0, cpu_us=1.0, lock_us=0.2)
+    assert type(net.cpus) is int and type(net.domains) is int
+    assert solve(net).throughput == solve(ClosedNetwork(cpus=8, domains=2, cpu_us=1.0, lock_us=0.2)).throughput
+
+
 def test_solve_wants_a_network():
     with pytest.raises(ValueError, match="ClosedNetwork"):
         solve({"cpus": 3})

@@ -111,14 +111,18 @@ class ServerConfig:
 
     def __post_init__(self):
         check_choice("platform", self.platform, PLATFORMS)
+        # whole-number floats (a grid slider's 12.0) are accepted and stored as int
         if self.cpus is not None:
-            check_range("cpus", self.cpus, 1, MAX_CPUS, integer=True)
-        check_range("domains", self.domains, 1, MAX_CPUS if self.cpus is None else self.cpus, integer=True)
+            object.__setattr__(self, "cpus", check_range("cpus", self.cpus, 1, MAX_CPUS, integer=True))
+        high = MAX_CPUS if self.cpus is None else self.cpus
+        object.__setattr__(self, "domains", check_range("domains", self.domains, 1, high, integer=True))
         if self.ram_fraction is not None:
             check_range("ram_fraction", self.ram_fraction, 0.0, 1.0)
         if self.pcie_lanes is not None:
             check_choice("pcie_lanes", self.pcie_lanes, (1, 2, 4, 8, 16))
-        check_range("pages_per_mbuf", self.pages_per_mbuf, 1, 24, integer=True)
+            object.__setattr__(self, "pcie_lanes", int(self.pcie_lanes))
+        object.__setattr__(self, "pages_per_mbuf", check_range("pages_per_mbuf", self.pages_per_mbuf, 1, 24,
+                                                               integer=True))
         for name in ("tls", "nontemporal", "rss_lro", "pbuf_zone", "proactive_scan"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"{name}={getattr(self, name)!r} must be True or False")

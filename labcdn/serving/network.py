@@ -99,8 +99,9 @@ class ClosedNetwork:
     handoff_us: float = 0.0
 
     def __post_init__(self):
-        check_range("cpus", self.cpus, 1, MAX_CPUS, integer=True)
-        check_range("domains", self.domains, 1, self.cpus, integer=True)
+        # whole-number floats (a slider's 12.0) are accepted and stored as int: counts size arrays
+        object.__setattr__(self, "cpus", check_range("cpus", self.cpus, 1, MAX_CPUS, integer=True))
+        object.__setattr__(self, "domains", check_range("domains", self.domains, 1, self.cpus, integer=True))
         check_range("cpu_us", self.cpu_us, 0.0, 1e9, low_open=True)
         for name in ("memory_us", "lock_us", "lock_visits", "global_lock_us", "global_lock_visits", "handoff_us"):
             check_range(name, getattr(self, name), 0.0, 1e9)
@@ -245,13 +246,18 @@ def solve(network: ClosedNetwork) -> NetworkSolution:
 
 
 def asymptotic_bounds(network: ClosedNetwork) -> dict[str, float]:
-    """Upper bounds on throughput, one per resource (pages per microsecond).
+    """Saturation rates, one per resource (pages per microsecond).
 
     ``cpu`` is ``cpus / (cpu_us + uncontended demands)``: every CPU always
     busy; each queueing station's bound is the rate it sustains when it never
     idles, with the spinners it would then have (all CPUs of a domain at its
     lock, all CPUs at the global lock). The smallest names the bottleneck
     (Lazowska et al., *Quantitative System Performance*, 1984, ch. 5).
+
+    With ``handoff_us == 0`` these are upper bounds on the throughput. With
+    hand-over growth a lock's rate is its slowest (every CPU spinning), and a
+    network whose lock is not always that crowded can exceed it: for strict
+    upper bounds pass the network with ``handoff_us=0``.
     """
     sizes = network.class_sizes()
     uncontended = network.memory_us

@@ -1,0 +1,311 @@
+"""Charts for the load-balancing chapter: polars frames in, Altair charts out.
+
+Every builder takes a small, already aggregated frame (the studies in
+:mod:`labcdn.balancing` and the frames its metrics return) and gives each
+algorithm the same colour in every chart.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from labcdn.balancing.algorithms import ALGORITHMS
+
+PALETTE = ["#4c78a8", "#9ecae9", "#e45756", "#ff9da6", "#b279a2", "#bab0ac", "#54a24b", "#f58518", "#eeca3b",
+           "#72b7b2"]
+COLORS = alt.Scale(domain=list(ALGORITHMS), range=PALETTE)
+STATISTICS = {"mean_ms": "mean", "p50_ms": "p50", "p99_ms": "p99", "p999_ms": "p99.9"}
+WIDTH = 420
+HEIGHT = 250
+
+
+def _algorithm(frame: pl.DataFrame, title="algorithm"):
+    """Colour by algorithm: the same colour for an algorithm in every chart, a legend of those present."""
+    present = set(frame["algorithm"].to_list())
+    domain = [a for a in ALGORITHMS if a in present]
+    palette = dict(zip(ALGORITHMS, PALETTE, strict=True))
+    return alt.Color("algorithm:N", title=title, sort=domain,
+                     scale=alt.Scale(domain=domain, range=[palette[a] for a in domain]))
+
+
+def _long_statistics(frame: pl.DataFrame, keep: list[str]) -> pl.DataFrame:
+    """Melt the response-time columns of a metrics frame into ``statistic, ms``, rounded for small specs."""
+    return (frame.select(*keep, *STATISTICS)
+            .unpivot(index=keep, on=list(STATISTICS), variable_name="statistic", value_name="ms")
+            .with_columns(pl.col("statistic").replace_strict(STATISTICS), pl.col("ms").round(2)))
+
+
+def percentiles(frame: pl.DataFrame, title: str = "Response time by algorithm") -> alt.Chart:
+    """Mean, p50, p99 and p99.9 response time per algorithm, on a log axis.
+
+    ``frame``: :func:`labcdn.balancing.metrics` (one row per algorithm).
+    """
+    data = _long_statistics(frame, ["algorithm"])
+    order = [a for a in ALGORITHMS if a in set(frame["algorithm"].to_list())]
+    return (
+        alt.Chart(data, title=title)
+        .mark_point(filled=True, size=70)
+        .encode(
+            x=alt.X("ms:Q", title="response time (ms, log scale)", scale=alt.Scale(type="log"),
+                    axis=alt.Axis(format="~s", labelOverlap="greedy")),
+            y=alt.Y("algorithm:N", title=None, sort=order),
+            color=alt.Color("statistic:N", sort=list(STATISTICS.values()), title="statistic",
+                            scale=alt.Scale(domain=list(STATISTICS.values()),
+                                            range=["#4c78a8", "#72b7b2", "#f58518", "#e45756"])),
+            tooltip=["algorithm", "statistic", alt.Tooltip("ms:Q", format=".1f")],
+        )
+        .properties(width=WIDTH, height=22 * len(order))
+    )
+
+
+def failures_bar(frame: pl.DataFrame) -> alt.Chart:
+    """Failed requests (lost, refused, no server) per algorithm.
+
+    ``frame``: :func:`labcdn.balancing.metrics`.
+    """
+    order = [a for a in ALGORITHMS if a in set(frame["algorithm"].to_list())]
+    return (
+        alt.Chart(frame.select("algorithm", "failed"), title="Failed requests")
+        .mark_bar()
+        .encode(
+            x=alt.X("failed:Q", title="requests"),
+            y=alt.Y("algorithm:N", title=None, sort=order, axis=None),
+            color=alt.value("#e45756"),
+            tooltip=["algorithm", "failed"],
+        )
+        .properties(width=120, height=22 * len(order))
+    )
+
+
+def panel(frame: pl.DataFrame, title: str) -> alt.HConcatChart:
+    """The widget's view: :func:`percentiles` beside :func:`failures_bar`, each with its own colours.
+
+    ``frame``: :func:`labcdn.balancing.metrics`.
+    """
+    return alt.hconcat(percentiles(frame, title=title), failures_bar(frame)).resolve_scale(color="independent")
+
+
+def load_curves(frame: pl.DataFrame, statistic: str = "p99") -> alt.Chart:
+    """Response time against offered load, one line per algorithm, with a dropdown for the statistic.
+
+    ``frame``: :func:`labcdn.balancing.sweep` over ``load``. The dropdown is a
+    Vega-Lite parameter, so it works in the static book.
+    """
+    data = _long_statistics(frame, ["algorithm", "load"])
+    pick = alt.param(name="statistic", value=statistic,
+                     bind=alt.binding_select(options=list(STATISTICS.values()), name="statistic "))
+    return (
+        alt.Chart(data, title="Response time against offered load")
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("load:Q", title="offered load (share of total capacity)", scale=alt.Scale(zero=False)),
+            y=alt.Y("ms:Q", title="response time (ms, log scale)", scale=alt.Scale(type="log")),
+            color=_algorithm(data),
+            tooltip=["algorithm", "load", "statistic", alt.Tooltip("ms:Q", format=".1f")],
+        )
+        .transform_filter("datum.statistic == statistic")
+        .add_params(pick)
+        .properties(width=WIDTH, height=HEIGHT)
+    )
+
+
+def queue_tail(frame: pl.DataFrame) -> alt.Chart:
+    """Share of backends holding at least ``i`` requests: simulated points against theory lines.
+
+    ``frame``: ``i, share, source, kind`` with ``kind`` "simulated" or "theory".
+    """
+    base = alt.Chart(frame).encode(
+        x=alt.X("i:O", title="i (requests at a backend, at least)"),
+        y=alt.Y("share:Q", title="share of backend-time with ≥ i requests (log)", scale=alt.Scale(type="log")),
+        color=alt.Color("source:N", title=None),
+        tooltip=["source", "i", alt.Tooltip("share:Q", format=".4f")],
+    )
+    lines = base.transform_filter("datum.kind == 'theory'").mark_line(strokeDash=[5, 3])
+    points = base.transform_filter("datum.kind == 'simulated'").mark_point(filled=True, size=70)
+    return alt.layer(lines, points).properties(width=360, height=HEIGHT,
+                                               title="Queue-length tail: simulation against the fixed points")
+
+
+def staleness_curves(frame: pl.DataFrame, value: str = "p99_ms") -> alt.Chart:
+    """A response-time statistic against the age of the load information, one line per algorithm.
+
+    ``frame``: :func:`labcdn.balancing.sweep` over ``staleness`` (seconds) with ``mean_service``.
+    """
+    data = frame.select("algorithm", "staleness", pl.col(value).round(2).alias("ms"),
+                        (pl.col("staleness") / pl.col("mean_service")).round(3).alias("periods"))
+    return (
+        alt.Chart(data, title="Stale load information: who herds")
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("periods:Q", title="refresh interval ÷ mean service time (symlog)",
+                    scale=alt.Scale(type="symlog")),
+            y=alt.Y("ms:Q", title=f"{STATISTICS.get(value, value)} response time (ms, log)",
+                    scale=alt.Scale(type="log")),
+            color=_algorithm(data),
+            tooltip=["algorithm", "staleness", "periods", alt.Tooltip("ms:Q", format=".1f")],
+        )
+        .properties(width=WIDTH, height=HEIGHT)
+    )
+
+
+def herd(frame: pl.DataFrame, title: str = "Requests at each backend") -> alt.Chart:
+    """Requests present at every backend over a short window, one panel per algorithm.
+
+    ``frame``: ``algorithm, t_ms, backend, present``.
+    """
+    return (
+        alt.Chart(frame, title=title)
+        .mark_line(interpolate="step-after", strokeWidth=1)
+        .encode(
+            x=alt.X("t_ms:Q", title="time (ms)"),
+            y=alt.Y("present:Q", title="requests at the backend"),
+            detail="backend:N",
+            color=alt.Color("backend:Q", scale=alt.Scale(scheme="turbo"), legend=None),
+            row=alt.Row("algorithm:N", title=None, sort=list(ALGORITHMS)),
+        )
+        .properties(width=WIDTH, height=120)
+    )
+
+
+def ccdf(frame: pl.DataFrame) -> alt.Chart:
+    """Complementary distribution of response time, one line per algorithm, log-log.
+
+    ``frame``: ``algorithm, ms, tail`` (share of requests slower than ``ms``).
+    """
+    return (
+        alt.Chart(frame, title="Share of requests slower than t")
+        .mark_line(clip=True)
+        .encode(
+            x=alt.X("ms:Q", title="t (ms, log)", scale=alt.Scale(type="log", domain=[3, 10000])),
+            y=alt.Y("tail:Q", title="share slower (log)", scale=alt.Scale(type="log", domain=[1e-4, 1])),
+            color=_algorithm(frame),
+            tooltip=["algorithm", alt.Tooltip("ms:Q", format=".1f"), "tail"],
+        )
+        .properties(width=WIDTH, height=HEIGHT)
+    )
+
+
+def nodes_grid(frame: pl.DataFrame, value: str = "p99_ms") -> alt.Chart:
+    """A statistic against the number of balancer nodes, one panel per scenario.
+
+    ``frame``: :func:`labcdn.balancing.sweep` over ``nodes`` with a ``scenario`` column.
+    """
+    data = frame.select("scenario", "algorithm", "nodes", pl.col(value).round(2).alias("ms"))
+    return (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("nodes:Q", title="balancer nodes (log)", scale=alt.Scale(type="log", base=2)),
+            y=alt.Y("ms:Q", title=f"{STATISTICS.get(value, value)} (ms, log)", scale=alt.Scale(type="log")),
+            color=_algorithm(data),
+            tooltip=["scenario", "algorithm", "nodes", alt.Tooltip("ms:Q", format=".1f")],
+        )
+        .properties(width=250, height=170)
+        .facet(facet=alt.Facet("scenario:N", title=None, sort=list(dict.fromkeys(frame["scenario"].to_list()))),
+               columns=2)
+    )
+
+
+def failure_timeline(frame: pl.DataFrame, events: pl.DataFrame) -> alt.Chart:
+    """Failed requests per second around a backend failure, with the failure and its detection as rules.
+
+    ``frame``: ``algorithm, t_s, failed`` (from :func:`labcdn.balancing.timeline`);
+    ``events``: ``t_s, event`` (failure, detection, recovery, back in rotation).
+    """
+    lines = (
+        alt.Chart(frame)
+        .mark_line(interpolate="step-after")
+        .encode(
+            x=alt.X("t_s:Q", title="time (s)"),
+            y=alt.Y("failed:Q", title="failed requests per second"),
+            color=_algorithm(frame),
+            tooltip=["algorithm", "t_s", "failed"],
+        )
+    )
+    rules = alt.Chart(events).mark_rule(strokeDash=[4, 3], color="gray").encode(x="t_s:Q", tooltip=["event", "t_s"])
+    labels = alt.Chart(events).mark_text(angle=270, align="left", dy=-4, fontSize=10, color="gray").encode(
+        x="t_s:Q", y=alt.value(HEIGHT - 4), text="event:N")
+    return alt.layer(lines, rules, labels).properties(width=WIDTH + 80, height=HEIGHT,
+                                                      title="A backend fails: requests lost until it is detected")
+
+
+def backend_load(frame: pl.DataFrame, title: str = "Utilisation of each backend") -> alt.Chart:
+    """Utilisation of every backend, one row of bars per algorithm.
+
+    ``frame``: ``algorithm, backend, utilisation`` (from :func:`labcdn.balancing.backend_stats`).
+    """
+    return (
+        alt.Chart(frame, title=title)
+        .mark_bar()
+        .encode(
+            x=alt.X("backend:O", title="backend"),
+            y=alt.Y("utilisation:Q", title="busy", axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
+            color=alt.Color("algorithm:N", scale=COLORS, legend=None),
+            row=alt.Row("algorithm:N", title=None, sort=list(ALGORITHMS)),
+            tooltip=["algorithm", "backend", alt.Tooltip("utilisation:Q", format=".3f")],
+        )
+        .properties(width=WIDTH, height=80)
+    )
+
+
+def sent_heatmap(frame: pl.DataFrame, title: str) -> alt.Chart:
+    """Requests sent to each backend in each time bin.
+
+    ``frame``: ``t_s, backend, sent``.
+    """
+    return (
+        alt.Chart(frame, title=title)
+        .mark_rect()
+        .encode(
+            x=alt.X("t_s:O", title="time (s, bin start)"),
+            y=alt.Y("backend:O", title="backend"),
+            color=alt.Color("sent:Q", title="requests sent", scale=alt.Scale(scheme="greys")),
+            tooltip=["t_s", "backend", "sent"],
+        )
+        .properties(width=WIDTH, height=200)
+    )
+
+
+def products_matrix(frame: pl.DataFrame) -> alt.Chart:
+    """Which product offers (a rule close to) which algorithm, filterable with two dropdowns.
+
+    ``frame``: :func:`labcdn.balancing.products` (one row per product). The
+    dropdowns (algorithm and layer) are Vega-Lite parameters: they work in the
+    static book. Hover a dot for the product's own algorithm names, health
+    checks and source.
+    """
+    data = (frame.with_columns(
+        pl.col("layer").list.join(" + ").alias("layers"),
+        pl.col("algorithms").list.join("; ").alias("native"),
+        pl.col("layer").list.contains("L4").alias("l4"),
+        pl.col("layer").list.contains("L7").alias("l7"),
+    ).explode("closest_models").rename({"closest_models": "model"})
+        .select("product", "model", "layers", "l4", "l7", "native", "health_checks", "source"))
+    algorithm = alt.param(name="model_pick", value="any",
+                          bind=alt.binding_select(options=["any", *ALGORITHMS], name="offers a rule like "))
+    layer = alt.param(name="layer_pick", value="any",
+                      bind=alt.binding_select(options=["any", "L4", "L7"], name="works at layer "))
+    keep = ("(layer_pick == 'any' || (layer_pick == 'L4' && datum.l4) || (layer_pick == 'L7' && datum.l7))"
+            " && (model_pick == 'any' || datum.offers > 0)")
+    products = frame["product"].to_list()
+    return (
+        alt.Chart(data, title="The products: which rules each one offers")
+        .transform_calculate(hit="datum.model == model_pick ? 1 : 0")
+        .transform_joinaggregate(offers="max(hit)", groupby=["product"])
+        .transform_filter(keep)
+        .mark_circle(size=140)
+        .encode(
+            x=alt.X("model:N", title="closest labcdn algorithm", sort=list(ALGORITHMS),
+                    scale=alt.Scale(domain=list(ALGORITHMS)), axis=alt.Axis(labelAngle=-40)),
+            y=alt.Y("product:N", title=None, sort=products, scale=alt.Scale(domain=products)),
+            color=alt.Color("layers:N", title="layer",
+                            scale=alt.Scale(domain=["L4", "L4 + L7"], range=["#4c78a8", "#f58518"])),
+            opacity=alt.condition("model_pick == 'any' || datum.model == model_pick", alt.value(1.0),
+                                  alt.value(0.3)),
+            tooltip=["product", "layers", alt.Tooltip("native:N", title="its algorithms"),
+                     alt.Tooltip("health_checks:N", title="health checks"), "source"],
+        )
+        .add_params(algorithm, layer)
+        .properties(width=WIDTH, height=22 * len(products))
+    )
