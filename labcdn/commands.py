@@ -161,3 +161,55 @@ def orchestration_command(args) -> dict:
     from labcdn import orchestration
 
     return orchestration.summary(nodes=args.nodes, trace=not args.no_trace)
+
+
+def _sweep_args(parser):
+    from labcdn.studies import STUDIES
+
+    # dest: the CLI keeps the subcommand's name in args.study
+    parser.add_argument("--study", dest="sweep_study", required=True, choices=sorted(STUDIES),
+                        help="study whose model is swept")
+    parser.add_argument("--grid", action="append", required=True, metavar="GRID",
+                        help="JSON ({\"name\": [values]} or a list of points) or name=v1,v2 pairs; "
+                             "name=start:stop:count for evenly spaced values; repeat to add parameters")
+    parser.add_argument("--out", required=True, help="sweep folder (Parquet partitions); rerun to resume")
+    parser.add_argument("--workers", type=int, default=1, help="local processes (default: %(default)s, in-process)")
+    parser.add_argument("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                        help="run on this Dask scheduler instead of locally")
+    parser.add_argument("--seed", type=int, default=0, help="sweep seed (default: %(default)s)")
+    parser.add_argument("--chunk-size", type=int, default=None, help="points per partition (default: points/256)")
+    parser.add_argument("--collect", default=None, metavar="FILE",
+                        help="also write every row, in point order, to FILE (.csv or .parquet)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+
+
+@command("sweep", "any study over a parameter grid, in-process, on a process pool or a Dask cluster; resumable",
+         _sweep_args)
+def sweep_command(args) -> dict:
+    from labcdn import sweep
+
+    grid = sweep.parse_grid(args.grid)
+    before = sweep.status(args.out)["chunks_done"] if args.out else 0
+    client = None
+    if args.scheduler:
+        from distributed import Client
+
+        client = Client(args.scheduler)
+    try:
+        frame = sweep.run(args.sweep_study, grid, out=args.out, client=client,
+                          workers=None if client is not None else args.workers, seed=args.seed,
+                          chunk_size=args.chunk_size, progress=not args.no_progress).collect()
+    finally:
+        if client is not None:
+            client.close()
+    state = sweep.status(args.out)
+    if args.collect:
+        if args.collect.endswith(".parquet"):
+            frame.write_parquet(args.collect)
+        else:
+            frame.write_csv(args.collect)
+    return {"study": args.sweep_study, "out": args.out, "points": state["points"], "rows": frame.height,
+            "chunks": state["chunks"], "chunks_computed_now": state["chunks_done"] - before,
+            "backend": "dask" if client is not None else ("process pool" if args.workers > 1 else "in-process"),
+            "seed": args.seed, "code_version": state["code_version"], "columns": frame.columns,
+            "collect": args.collect}

@@ -181,6 +181,14 @@ def test_size_sweep_busyness_grows_with_size_and_saturates():
     assert set(sat["scheduler"]) == {"scheduler", "batch", "marathon", "allocator"}
 
 
+def test_size_sweep_demand_honours_a_zero_service_t_job():
+    # regression: ``service_t_job=0.0`` was read as "unset" and the demand used t_job instead
+    sweep = size_sweep((2000,), designs=("two_level",), horizon=900.0, service_t_job=0.0, t_task=0.0)
+    marathon = sweep.filter(pl.col("scheduler") == "marathon")
+    assert marathon["busyness"][0] == 0.0
+    assert marathon["demand"][0] == 0.0
+
+
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"design": "omega"}, "design='omega' is not one of"),
     ({"strategy": "balanced"}, "strategy='balanced'"),

@@ -400,7 +400,8 @@ def size_sweep(sizes=SWEEP_SIZES, designs=DESIGNS, *, horizon=1800.0, load=DEFAU
         table = sim.job_table()
         waiting = int((sim.job_state == WAITING).sum())
         t_job = options.get("t_job", DEFAULTS.t_job)
-        t_jobs = (t_job, options.get("service_t_job") or t_job)
+        service_t_job = options.get("service_t_job")
+        t_jobs = (t_job, t_job if service_t_job is None else service_t_job)  # 0.0 is a value, not "unset"
         first = np.asarray(t_jobs)[sim.jobs.workload] + options.get("t_task", DEFAULTS.t_task) * sim.jobs.tasks
         demand = {"scheduler": first.sum(), "batch": first[sim.jobs.workload == 0].sum(),
                   "marathon": first[sim.jobs.workload == 1].sum(), "allocator": np.nan}
