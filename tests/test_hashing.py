@@ -384,6 +384,13 @@ def test_every_algorithm_has_the_uniform_shape(name):
     (lambda: H.disruption("ring", servers=5, removed=5), "removed=5"),
     (lambda: H.hash_space_shares("rendezvous"), "algorithm='rendezvous'"),
     (lambda: H.summary(defaults={"servers": 3}), "defaults"),
+    # regressions: a non-integer count once became a one-server list of ids, and loads/hot_spot counted files
+    # by position while labelling rows with the ids given (a permuted id list silently swapped servers' loads)
+    (lambda: H.Ring.build(2.5), "servers=2.5"),
+    (lambda: H.Maglev.build(True), "servers=True"),
+    (lambda: H.balance("ring", servers=2.5, files=100), "servers=2.5"),
+    (lambda: H.loads("ring", servers=[2, 1, 0], files=100), "servers="),
+    (lambda: H.hot_spot("ring", servers=[5, 7, 9], files=100), "servers="),
 ])
 def test_bad_arguments_raise_value_errors_that_name_them(call, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(".", r"\.")):
@@ -401,6 +408,11 @@ def test_balance_frame_is_tidy_and_reproducible():
     assert frame.height == 2 * len(H.ALGORITHMS)
     assert frame.select(pl.col("max_over_mean").min()).item() >= 1.0
     assert frame.equals(H.balance(**FAST))
+
+
+def test_a_whole_float_count_is_a_count():
+    assert H.Ring.build(3.0).servers.tolist() == [0, 1, 2]
+    assert H.loads("maglev", servers=np.int64(4), files=100, table_size=1009)["server"].to_list() == [0, 1, 2, 3]
 
 
 def test_loads_sum_to_the_catalogue_and_demand():

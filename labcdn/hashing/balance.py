@@ -22,6 +22,7 @@ from labcdn._validation import check_choice, check_range
 from labcdn.hashing.algorithms import ALGORITHMS, DEFAULTS, build
 from labcdn.hashing.jump_hash import jump_shares
 from labcdn.hashing.keys import catalog, hash_keys, zipf_demand
+from labcdn.hashing.servers import MAX_SERVERS
 
 SHARE_ALGORITHMS = ("modulo", "ring", "ketama", "jump", "maglev")
 
@@ -115,6 +116,7 @@ def loads(algorithm, *, servers=DEFAULTS.servers, files=DEFAULTS.files, weights=
         One row per server: ``algorithm, server, files, file_share, request_share, fair_share``.
     """
     algorithm = check_choice("algorithm", algorithm, ALGORITHMS)
+    servers = check_range("servers", servers, 1, MAX_SERVERS, integer=True)  # loads are counted by id 0 .. n-1
     table = build(algorithm, servers, weights, vnodes=vnodes, table_size=table_size, balance_factor=balance_factor)
     keys = catalog(files, seed=seed, rng=rng)
     demand = zipf_demand(files, zipf_exponent)
@@ -250,6 +252,7 @@ def hot_spot(algorithms=ALGORITHMS, *, exponents=(0.0, 0.6, 0.8, 1.0, 1.2), serv
         that its single hottest file brings).
     """
     exponents = [check_range("exponent", e, 0.0, 3.0) for e in exponents]
+    servers = check_range("servers", servers, 1, MAX_SERVERS, integer=True)  # loads are counted by id 0 .. n-1
     keys = catalog(files, seed=seed)
     rows = []
     for name in algorithm_list(algorithms):
