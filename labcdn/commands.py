@@ -136,6 +136,14 @@ def hashing_command(args) -> dict:
     return hashing.summary()
 
 
+@command("replication", "replication and tiers: usable capacity with and without copies, storage overhead, "
+         "peak after a failure")
+def replication_command(args) -> dict:
+    from labcdn import replication
+
+    return replication.summary()
+
+
 @command("locks", "serving 100 Gbps from one server: the modelled steps beside the published ones")
 def locks_command(args) -> dict:
     from labcdn import serving

@@ -1,0 +1,95 @@
+"""What RAM serves: per-title shares, and the tiers' published figures beside the model's.
+
+Gallatin (2017) reports that the most popular 10-20% of titles are served from
+RAM. The model holds *files* in RAM (the most viewed first, until each tier's
+page cache is full; :mod:`labcdn.replication.tiers`), so a title is partly in
+RAM. :func:`ram_by_title` gives, per title, the share of its traffic that RAM
+serves; :func:`published_figures` reads the quote as "the share of titles with
+at least half their traffic from RAM".
+
+References
+----------
+.. [1] D. Gallatin, "Serving 100 Gbps from an Open Connect Appliance",
+   Netflix TechBlog, 2017.
+.. [2] M. Vora, R. Deek, E. Livengood, "Content Popularity for Open Connect",
+   Netflix TechBlog, 2018.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from labcdn.replication.parameters import DEFAULTS, _checked
+from labcdn.replication.tiers import FLASH, STORAGE, _plan, tier_shares
+from labcdn.replication.workloads import workload
+
+
+def ram_by_title(defaults=DEFAULTS, work=None):
+    """Per title, the most traffic first: its share of all traffic and the share of it that RAM serves.
+
+    Parameters
+    ----------
+    defaults : Defaults
+        Slider values (tier sizes, RAM per server, copy rule).
+    work : Workload, optional
+        Files (default :func:`labcdn.replication.workload` ``(defaults)``).
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per title with traffic: ``rank`` (1 = most traffic), ``title``,
+        ``traffic_share`` (of all demand) and ``ram_share`` (of the title's own
+        traffic, in [0, 1]).
+    """
+    d = _checked(defaults)
+    work = workload(d) if work is None else work
+    plan, _, _ = _plan(d, work)
+    ram = np.bincount(work.title, weights=plan.ram_fraction * work.demand)
+    total = np.bincount(work.title, weights=work.demand)
+    served = np.flatnonzero(total > 0)
+    order = served[np.argsort(-total[served], kind="stable")]
+    return pl.DataFrame({"rank": np.arange(1, order.size + 1), "title": order,
+                         "traffic_share": total[order] / work.demand.sum(),
+                         "ram_share": np.clip(ram[order] / total[order], 0.0, 1.0)})
+
+
+def published_figures(defaults=DEFAULTS, work=None):
+    """Published statements about tiers beside the model's numbers at ``defaults``.
+
+    Parameters
+    ----------
+    defaults : Defaults
+        Slider values.
+    work : Workload, optional
+        Files (default :func:`labcdn.replication.workload` ``(defaults)``).
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per figure: ``figure, source, published, model, note``.
+    """
+    d = _checked(defaults)
+    work = workload(d) if work is None else work
+    shares = dict(tier_shares(d, work).select("tier", "traffic_share").iter_rows())
+    plan, _, _ = _plan(d, work)
+    ram_by_title = np.bincount(work.title, weights=plan.ram_fraction * work.demand)
+    by_title = np.bincount(work.title, weights=work.demand)
+    served = by_title > 0
+    in_ram = float(np.mean(ram_by_title[served] >= 0.5 * by_title[served]))
+    vora = "Vora, Deek & Livengood 2018, Content Popularity for Open Connect"
+    gallatin = "Gallatin 2017, Serving 100 Gbps from an Open Connect Appliance"
+    rows = [
+        ("high-throughput (flash) server NIC, Gbps", vora, 100.0, FLASH.nic_gbps, "'up to 100Gbps'"),
+        ("storage server capacity, TB", vora, 200.0, STORAGE.storage_tb, "'200TB+'"),
+        ("storage appliance NIC, Gbps", "Ars Technica 2022, 2013 OCA teardown", 40.0, STORAGE.nic_gbps,
+         "quad-port 10GbE"),
+        ("share of most popular titles served from memory", gallatin, 0.15, in_ram,
+         "'10-20%'; model: share of titles with at least half their traffic from RAM"),
+        ("share of traffic served from RAM", gallatin, None, shares["ram"],
+         "not published as a traffic share; model at the defaults"),
+    ]
+    return pl.DataFrame([dict(zip(("figure", "source", "published", "model", "note"), r, strict=True)) for r in rows],
+                        schema={"figure": pl.String, "source": pl.String, "published": pl.Float64,
+                                "model": pl.Float64, "note": pl.String})
+
