@@ -77,8 +77,10 @@ def test_kernel_free_slider_changes_its_chart(browser, built, artifacts, page_na
     slider = sliders.first
     chart = page.locator(".labcdn-chart", has=page.locator(".vega-bindings input[type=range]")).first
     before = chart.locator("svg").first.inner_html()
+    # Move to the far end from where it starts (a slider may start at its minimum).
     slider.evaluate(
-        "el => { el.value = el.min; el.dispatchEvent(new Event('input', {bubbles: true})); }"
+        "el => { el.value = (+el.value === +el.min) ? el.max : el.min;"
+        " el.dispatchEvent(new Event('input', {bubbles: true})); }"
     )
     page.wait_for_function(
         "([el, before]) => el.querySelector('svg').innerHTML !== before",
