@@ -168,7 +168,7 @@ def _orchestration_args(parser):
 def orchestration_command(args) -> dict:
     from labcdn import orchestration
 
-    return orchestration.summary(nodes=args.nodes, trace=not args.no_trace)
+    return orchestration.summary(nodes=args.nodes, trace=not args.no_trace, progress=True)
 
 
 def _sweep_args(parser):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import polars as pl
+from tqdm.auto import tqdm
 
 from labcdn.orchestration import autoscaling, failover, rolling, scheduling
 from labcdn.orchestration.drf import DRF_EXAMPLE, drf
@@ -77,7 +78,8 @@ def _trace():
             "recorded_pending_pods": int(PUBLISHED["alibaba_pending_pods"].value)}
 
 
-def summary(*, nodes=OMEGA.reference_nodes, horizon=3600.0, trials=failover.DEFAULTS.trials, trace=True) -> dict:
+def summary(*, nodes=OMEGA.reference_nodes, horizon=3600.0, trials=failover.DEFAULTS.trials, trace=True,
+            progress=False) -> dict:
     """The headline numbers, JSON-ready.
 
     Parameters
@@ -90,6 +92,8 @@ def summary(*, nodes=OMEGA.reference_nodes, horizon=3600.0, trials=failover.DEFA
         Failover Monte Carlo trials per mechanism.
     trace : bool
         Replay the Alibaba trace (skipped, with the reason, when its files are absent).
+    progress : bool
+        Show a progress bar on stderr (the whole takes a few seconds).
 
     Returns
     -------
@@ -100,16 +104,23 @@ def summary(*, nodes=OMEGA.reference_nodes, horizon=3600.0, trials=failover.DEFA
         ``failover_median_s``, ``drf_example``, ``autoscaling``, ``rolling`` and
         ``published`` (the figures of :data:`PUBLISHED`).
     """
-    sat = scheduling.expected_saturation()
-    fail = failover.failover(trials=trials)
-    _, auto = autoscaling.compare()
-    _, roll = rolling.compare()
-    ex = drf(DRF_EXAMPLE.capacity, DRF_EXAMPLE.demands, users=DRF_EXAMPLE.users, resources=DRF_EXAMPLE.resources)
+    with tqdm(total=3, desc="orchestration", disable=not progress, leave=False) as bar:
+        sat = scheduling.expected_saturation()
+        fail = failover.failover(trials=trials)
+        _, auto = autoscaling.compare()
+        _, roll = rolling.compare()
+        ex = drf(DRF_EXAMPLE.capacity, DRF_EXAMPLE.demands, users=DRF_EXAMPLE.users,
+                 resources=DRF_EXAMPLE.resources)
+        bar.update()
+        designs = _scheduling(nodes, horizon)
+        bar.update()
+        replay = _trace() if trace else {"available": False, "reason": "not requested"}
+        bar.update()
     return {
-        "scheduling": {"nodes": nodes, "horizon_s": horizon, "designs": _scheduling(nodes, horizon)},
+        "scheduling": {"nodes": nodes, "horizon_s": horizon, "designs": designs},
         "saturation_nodes": {f"{d}/{s}": float(v) for d, s, v in
                              zip(sat["design"], sat["scheduler"], sat["saturation_nodes"], strict=True)},
-        "trace": _trace() if trace else {"available": False, "reason": "not requested"},
+        "trace": replay,
         "failover_median_s": dict(zip(fail["mechanism"], map(float, fail["p50"]), strict=True)),
         "drf_example": {row["user"]: {"tasks": row["tasks"],
                                       "dominant_share": f"{row['share_numerator']}/{row['share_denominator']}"}
