@@ -1,0 +1,62 @@
+"""The offline renderer and the kernel-free slider helpers."""
+
+from __future__ import annotations
+
+import copy
+
+import altair as alt
+import polars as pl
+import pytest
+import vl_convert as vlc
+
+from labcdn.charts import grid_slider, render
+
+
+def _model(a: float) -> pl.DataFrame:
+    return pl.DataFrame({"x": [0.0, 1.0, 2.0], "y": [0.0, a, 2 * a]})
+
+
+GRID = [0.5, 1.0, 1.5]
+
+
+def test_spec_html_is_deterministic_and_carries_an_svg():
+    spec = alt.Chart(_model(1.0)).mark_line().encode(x="x", y="y").to_dict()
+    a, b = render.spec_html(spec), render.spec_html(copy.deepcopy(spec))
+    assert a == b
+    assert '<div id="labcdn-chart-' in a and "<svg" in a and "window.vegaEmbed" in a
+    assert "</script>" not in a.split("<script", 1)[1][:-len("</script>")]  # the spec cannot end the script early
+
+
+def test_precompute_stacks_one_frame_per_grid_value():
+    frame = grid_slider.precompute(_model, "a", GRID)
+    assert frame.columns[0] == "a"
+    assert frame.height == 3 * len(GRID)
+    assert frame.filter(pl.col("a") == 1.5)["y"].to_list() == [0.0, 1.5, 3.0]
+
+
+@pytest.mark.parametrize("values", [[], [0.0, 1.0, 3.0], [1.0, 0.5], [[0.0, 1.0]]])
+def test_uneven_or_empty_grids_are_refused(values):
+    with pytest.raises(ValueError, match="values"):
+        grid_slider.precompute(_model, "a", values)
+
+
+def test_bind_filters_data_layers_and_leaves_rules_alone():
+    frame = grid_slider.precompute(_model, "a", GRID)
+    line = alt.Chart(frame).mark_line().encode(x="x", y="y")
+    rule = alt.Chart(pl.DataFrame({"y": [1.0]})).mark_rule().encode(y="y")
+    spec = grid_slider.bind(alt.layer(line, rule), "a", GRID, label="a", value=1.0).to_dict()
+    assert [("transform" in layer) for layer in spec["layer"]] == [True, False]
+    assert spec["params"][0]["bind"]["input"] == "range"
+    # Moving the parameter changes the drawing: the filter picks another grid value.
+    other = copy.deepcopy(spec)
+    other["params"][0]["value"] = 0.5
+    assert vlc.vegalite_to_svg(spec) != vlc.vegalite_to_svg(other)
+
+
+def test_bind_needs_a_layer_with_the_column():
+    chart = alt.Chart(_model(1.0)).mark_line().encode(x="x", y="y")
+    with pytest.raises(ValueError, match="no layer"):
+        grid_slider.bind(chart, "a", GRID, label="a")
+    with pytest.raises(ValueError, match="value="):
+        grid_slider.bind(alt.Chart(grid_slider.precompute(_model, "a", GRID)).mark_line(), "a", GRID,
+                         label="a", value=9.0)
