@@ -167,6 +167,7 @@ def versus_reactive(params: NightlyParams | None = None, *, sessions_per_day: in
     counts = req.daily_views(s.catalogue.n_files)
     scored = req.day >= 1
     total = s.catalogue.size_bytes.sum()
+    day_bytes = np.bincount(req.day, weights=req.size_bytes, minlength=req.n_days)[1:]
     rows = []
     jobs = [(f, pol) for f in capacity_fractions for pol in (*caching.POLICIES, "ewma", "oracle")]
     for frac, policy in tqdm(jobs, desc="proactive vs reactive", disable=not progress, leave=False):
@@ -181,7 +182,6 @@ def versus_reactive(params: NightlyParams | None = None, *, sessions_per_day: in
                                             p.budget_fraction * capacity, policy,
                                             half_life_days=p.half_life_days, prerelease_sigma=p.prerelease_sigma,
                                             seed=p.seed + 2)
-            day_bytes = np.bincount(req.day, weights=req.size_bytes, minlength=req.n_days)[1:]
             ratio = float(np.dot(fill["efficiency"].to_numpy(), day_bytes) / day_bytes.sum())
             label = f"nightly fill ({policy})"
         rows.append({"policy": label, "capacity_fraction": float(frac), "byte_hit_ratio": ratio})

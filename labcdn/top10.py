@@ -64,10 +64,10 @@ def decay_profile(frame: pl.DataFrame, max_weeks: int = 8) -> pl.DataFrame:
     """
     check_range("max_weeks", max_weeks, 1, 52, integer=True)
     life = lifecycles(frame).filter(~pl.col("censored")).select([*TITLE, "debut"])
-    debut_hours = frame.join(life, on=TITLE, nulls_equal=True).filter(pl.col("week") == pl.col("debut"))
+    runs = frame.join(life, on=TITLE, nulls_equal=True)
+    debut_hours = runs.filter(pl.col("week") == pl.col("debut"))
     rel = (
-        frame.join(life, on=TITLE, nulls_equal=True)
-        .join(
+        runs.join(
             debut_hours.select([*TITLE, pl.col("weekly_hours_viewed").alias("h0")]), on=TITLE, nulls_equal=True
         )
         .with_columns(weeks_since_debut=((pl.col("week") - pl.col("debut")).dt.total_days() // 7).cast(pl.Int32))

@@ -1,8 +1,7 @@
-"""Shared pytest fixtures: real-data location, browser launch, artifacts folder."""
+"""Shared pytest fixtures: browser launch and the artifacts folder."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -44,8 +43,3 @@ def browser():
         yield chromium
         chromium.close()
 
-
-def data_root() -> Path:
-    """Where the real data sets live: $LABCDN_DATA, else ../shared/data beside the repo."""
-    env = os.environ.get("LABCDN_DATA")
-    return Path(env) if env else ROOT.parent / "shared" / "data"

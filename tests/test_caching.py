@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -12,12 +9,12 @@ from hypothesis import strategies as st
 from naive_caching import NAIVE, next_use_naive
 
 from labcdn.caching import POLICIES, CacheResult, next_use, simulate
+from labcdn.datasets import DataNotFound, load_umass_youtube, request_trace
 
 lcs = pytest.importorskip("libcachesim")
 
 INT64_MAX = np.iinfo(np.int64).max
 LCS_CACHES = {"lru": lcs.LRU, "fifo": lcs.FIFO, "lfu": lcs.LFU, "belady": lcs.Belady}
-YOUTUBE = "umass_youtube/youtube.parsed.061807.24.dat"
 
 
 # ---------------------------------------------------------------- traces
@@ -52,22 +49,14 @@ def oversize_trace():
     return ranks, obj_size[ranks]
 
 
-def data_dir():
-    env = os.environ.get("LABCDN_DATA")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parents[1].parent / "shared" / "data"
-
-
 def youtube_trace():
-    path = data_dir() / YOUTUBE
-    if not path.is_file():
-        pytest.skip(f"{YOUTUBE} not found under $LABCDN_DATA or ../shared/data (UMass Trace Repository)")
-    videos = [line.split()[4].split("&")[0] for line in path.read_text().splitlines() if line.strip()]
-    index = {}
-    ids = np.array([index.setdefault(v, len(index)) for v in videos], dtype=np.int64)
+    try:
+        frame = load_umass_youtube("061807.24").frame
+    except DataNotFound as exc:
+        pytest.skip(str(exc))
+    ids, _ = request_trace(frame)
     # Deterministic sizes by object: YouTube 2007 videos, ~10 MB median (log-normal, seeded).
-    obj_size = np.random.default_rng(2007).lognormal(np.log(10e6), 0.8, size=len(index)).astype(np.int64) + 1
+    obj_size = np.random.default_rng(2007).lognormal(np.log(10e6), 0.8, size=int(ids.max()) + 1).astype(np.int64) + 1
     return ids, obj_size[ids]
 
 
