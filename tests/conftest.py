@@ -1,10 +1,19 @@
-"""Shared pytest fixtures: browser launch and the artifacts folder."""
+"""Shared pytest set-up: hypothesis profiles, browser launch and the artifacts folder."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# "dev" (the default) draws fresh examples on every run, so local runs keep exploring; a failure prints
+# the blob that reproduces it. "ci" (.ci/run sets HYPOTHESIS_PROFILE=ci) draws the same examples on every
+# run, so a red CI run is a change in the code, never a roll of the dice.
+settings.register_profile("dev", print_blob=True)
+settings.register_profile("ci", derandomize=True, print_blob=True, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")

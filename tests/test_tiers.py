@@ -9,7 +9,7 @@ import numba
 import numpy as np
 import polars as pl
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import labcdn.replication as R
@@ -37,6 +37,7 @@ def views_rank(demand, size):
 @SMALL
 @given(st.integers(1, 300), st.integers(0, 5), st.integers(0, 4), st.sampled_from(R.COPY_RULES),
        st.one_of(st.none(), st.floats(0.0, 1.0)), st.integers(0, 2**32))
+@example(files=1, n_flash=1, n_storage=0, rule="none", target=5e-324, seed=2)  # target x total underflows to 0
 def test_allocation_matches_naive(files, n_flash, n_storage, rule, target, seed):
     if n_flash + n_storage == 0:
         return

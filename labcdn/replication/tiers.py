@@ -168,7 +168,8 @@ def allocate(demand, size_bytes, *, flash_servers=DEFAULTS.flash_servers, storag
         stored = np.cumsum(c * s_sorted[start:])
         stop = start + int(np.searchsorted(stored, spec.storage_tb * n * 1e12, side="right"))
         if code == 0:  # the fewest top files whose demand reaches the target share
-            reach = np.searchsorted(carried, target * total, side="left") + 1 if target > 0 else 0
+            goal = target * total  # may underflow to 0 for a subnormal target: then no file is needed
+            reach = np.searchsorted(carried, goal, side="left") + 1 if goal > 0 else 0
             stop = min(stop, int(reach))
         idx = order[start:stop]
         tier[idx] = code
