@@ -27,6 +27,7 @@ _LCG_A = np.uint64(2862933555777941757)
 _ONE = np.uint64(1)
 _S33 = np.uint64(33)
 _TWO31 = 2147483648.0
+_STEPS = 4  # lock-step passes between compactions: measured best for n from 10 to 100,000
 
 
 @kernel
@@ -45,11 +46,14 @@ def _jump_reference_kernel(keys, n, out):
 
 @kernel
 def _jump_kernel(keys, n, out):
-    """The same loop run on a block of keys in lock-step, so divisions overlap.
+    """The same loop run on a block of keys in lock-step, so the compiler can vectorise it.
 
-    ``j < n`` is tested on the float before truncation (equivalent for integer
-    ``n`` and non-negative values) and ``b`` is kept as a float; every
-    arithmetic step is the reference's, so the result is bit-identical.
+    Each pass advances every live lane ``_STEPS`` times; a lane that has
+    finished (``x >= n``) keeps its state through a select instead of a
+    branch, so the inner loop has no control flow. Finished lanes are then
+    dropped. ``j < n`` is tested on the float before truncation (equivalent
+    for integer ``n`` and non-negative values) and ``b`` is kept as a float;
+    every arithmetic step is the reference's, so the result is bit-identical.
     """
     block = 1024
     nf = np.float64(n)
@@ -62,20 +66,26 @@ def _jump_kernel(keys, n, out):
         for lane in range(live):
             k[lane] = keys[start + lane]
             x[lane] = 0.0
+            b[lane] = -1.0
             pos[lane] = start + lane
         while live > 0:
-            for lane in range(live):
-                bl = math.floor(x[lane])
-                kl = k[lane] * _LCG_A + _ONE
-                k[lane] = kl
-                b[lane] = bl
-                x[lane] = (bl + 1.0) * (_TWO31 / np.float64(np.int64(kl >> _S33) + 1))
+            for _ in range(_STEPS):
+                for lane in range(live):
+                    xl = x[lane]
+                    go = xl < nf
+                    bl = math.floor(xl)
+                    kl = k[lane] * _LCG_A + _ONE
+                    xn = (bl + 1.0) * (_TWO31 / (np.float64(kl >> _S33) + 1.0))
+                    k[lane] = kl if go else k[lane]
+                    b[lane] = bl if go else b[lane]
+                    x[lane] = xn if go else xl
             kept = 0
             for lane in range(live):  # write every lane's bucket; keep the unfinished ones
                 p = pos[lane]
                 out[p] = np.int64(b[lane])
                 k[kept] = k[lane]
                 x[kept] = x[lane]
+                b[kept] = b[lane]
                 pos[kept] = p
                 kept += x[lane] < nf
             live = kept
