@@ -10,7 +10,10 @@ Run as ``python benchmarks/bench_sweep.py [--quick]``. Rows:
   10,000-node cell for an hour (~0.07 s, almost all in one kernel). A Dask
   worker runs tasks in a thread beside its event loop, and code that holds the
   GIL runs ~10-25% slower there than in a plain process; kernel-bound points
-  do not pay this. The
+  do not pay this. The in-process baseline is not single-core either: polars
+  runs its frame work on its own thread pool, so a ranking sweep in-process
+  took 1.41 s against 1.63 s with ``POLARS_MAX_THREADS=1`` (measured
+  2026-11-26), which caps what two workers can gain on ranking. The
   Dask cluster is started, and its workers warmed up, once, outside the timing;
   the process pool is started inside it, as ``labcdn sweep --workers 2`` does.
   In-process and Dask runs alternate, and each keeps its best time, so both
