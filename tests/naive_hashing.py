@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
+from fractions import Fraction
 from hashlib import md5
 
 MASK = (1 << 64) - 1
@@ -110,21 +111,28 @@ def maglev_permutation(offset, skip, m):
     return [(offset + j * skip) % m for j in range(m)]
 
 
-def maglev_populate(offsets, skips, m, turns=None):
-    """Pseudocode 1 of the paper; a backend of relative weight t takes a turn in round r when r*t >= its credit."""
+def maglev_populate(offsets, skips, m, weights=None):
+    """Pseudocode 1 of the paper, with Envoy's weighting in exact rationals.
+
+    Envoy's form (``iteration * weight < target_weight`` skips a turn; each turn
+    adds ``max(weight)`` to the target): backend ``i`` takes its ``k``-th turn in
+    the first round ``r`` with ``r * w_i >= (k - 1) * max(w)``. Written apart
+    from the kernel's float credits on purpose, so the two can disagree.
+    """
     n = len(offsets)
-    turns = [1.0] * n if turns is None else turns
+    w = [Fraction(1)] * n if weights is None else [Fraction(float(x)) for x in weights]
+    top = max(w)
     perm = [maglev_permutation(offsets[i], skips[i], m) for i in range(n)]
     nxt = [0] * n
-    credit = [0.0] * n
+    taken = [0] * n
     entry = [-1] * m
     filled = 0
     rnd = 0
     while True:
         for i in range(n):
-            if rnd * turns[i] < credit[i]:
+            if rnd * w[i] < taken[i] * top:
                 continue
-            credit[i] += 1.0
+            taken[i] += 1
             c = perm[i][nxt[i]]
             while entry[c] >= 0:
                 nxt[i] += 1
@@ -140,14 +148,11 @@ def maglev_populate(offsets, skips, m, turns=None):
 def maglev_table(ids, m, weights=None):
     offsets = [splitmix64(hash_key(s), 0) % m for s in ids]
     skips = [splitmix64(hash_key(s), 1) % (m - 1) + 1 for s in ids]
-    turns = None if weights is None else [w / max(weights) for w in weights]
-    return maglev_populate(offsets, skips, m, turns)
+    return maglev_populate(offsets, skips, m, weights)
 
 
 def bounded(ids, vnodes, weights, c, hashes):
     """Place hashes in order on the ring, skipping servers at capacity ceil(c m w_i / W)."""
-    from fractions import Fraction
-
     pts = ring_points(ids, vnodes, weights)
     m = len(hashes)
     w = [Fraction(1)] * len(ids) if weights is None else [Fraction(float(x)) for x in weights]

@@ -291,7 +291,7 @@ def test_maglev_reproduces_the_papers_table_1():
 
 @pytest.mark.parametrize(("ids", "m", "weights"), [
     ([0], 7, None), ([1, 2, 3], 13, None), (list(range(10)), 101, None), ([5, 9, 11, 20], 1009, None),
-    (list(range(6)), 211, [1.0, 2.0, 3.0, 0.5, 1.0, 4.0]),
+    (list(range(6)), 211, [1.0, 2.0, 3.0, 0.5, 1.0, 4.0]), (list(range(5)), 1009, [1.0, 3.0, 5.0, 7.0, 0.3]),
 ])
 def test_maglev_matches_naive(ids, m, weights):
     table = H.Maglev.build(ids, weights=weights, table_size=m)
@@ -303,7 +303,7 @@ def test_maglev_matches_naive(ids, m, weights):
 @SMALL
 @given(st.integers(1, 300), st.sampled_from([307, 1009, 4099, 65_537]))
 def test_maglev_equal_weight_counts_differ_by_at_most_one(n, m):
-    counts = H.Maglev.build(min(n, m), table_size=m).counts()
+    counts = H.Maglev.build(n, table_size=m).counts()  # n <= 300 < m
     assert counts.sum() == m and counts.max() - counts.min() <= 1
 
 
@@ -413,6 +413,17 @@ def test_balance_frame_is_tidy_and_reproducible():
 def test_a_whole_float_count_is_a_count():
     assert H.Ring.build(3.0).servers.tolist() == [0, 1, 2]
     assert H.loads("maglev", servers=np.int64(4), files=100, table_size=1009)["server"].to_list() == [0, 1, 2, 3]
+
+
+def test_balance_is_the_imbalance_of_loads():
+    bal = H.balance(("ring", "maglev"), **FAST)
+    for name in ("ring", "maglev"):
+        frame = H.loads(name, **FAST)
+        for demand, column in (("uniform", "files"), ("zipf", "request_share")):
+            ratio = (frame[column] / frame[column].sum() / frame["fair_share"]).to_numpy()
+            row = bal.filter((pl.col("algorithm") == name) & (pl.col("demand") == demand))
+            assert row["max_over_mean"][0] == pytest.approx(ratio.max(), rel=1e-12)
+            assert row["cv"][0] == pytest.approx(ratio.std() / ratio.mean(), rel=1e-9)
 
 
 def test_loads_sum_to_the_catalogue_and_demand():

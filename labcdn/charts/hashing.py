@@ -5,7 +5,9 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-ALGORITHM_ORDER = ["modulo", "ring", "ketama", "jump", "rendezvous", "maglev", "bounded"]
+from labcdn.hashing.algorithms import ALGORITHMS
+
+ALGORITHM_ORDER = list(ALGORITHMS)
 ALGORITHM_COLORS = dict(zip(ALGORITHM_ORDER, ["#7f7f7f", "#1f77b4", "#17becf", "#2ca02c", "#9467bd", "#d62728",
                                               "#ff7f0e"], strict=True))
 WIDTH = 420

@@ -11,7 +11,7 @@ from labcdn.hashing.ketama import Ketama
 from labcdn.hashing.maglev import DEFAULT_TABLE_SIZE, Maglev
 from labcdn.hashing.modulo_hash import Modulo
 from labcdn.hashing.rendezvous import Rendezvous
-from labcdn.hashing.ring import Ring
+from labcdn.hashing.ring import DEFAULT_VNODES, Ring
 
 ALGORITHMS = ("modulo", "ring", "ketama", "jump", "rendezvous", "maglev", "bounded")
 WEIGHTED = ("ring", "ketama", "rendezvous", "maglev", "bounded")
@@ -49,7 +49,7 @@ class Defaults(NamedTuple):
     algorithm: str = "ring"
     servers: int = 100
     files: int = 100_000
-    vnodes: int = 160
+    vnodes: int = DEFAULT_VNODES
     balance_factor: float = DEFAULT_BALANCE_FACTOR
     zipf_exponent: float = 0.8
     table_size: int = DEFAULT_TABLE_SIZE

@@ -88,6 +88,30 @@ def imbalance(load, fair):
     return float(ratio.max()), float(ratio.std() / ratio.mean())
 
 
+def placed_loads(table, keys, demand):
+    """Place ``keys`` with ``table`` and count each server's files and request share.
+
+    Parameters
+    ----------
+    table : Modulo, Ring, Ketama, Jump, Rendezvous, Maglev or BoundedLoads
+        A placement on servers ``0 .. n-1`` (from :func:`labcdn.hashing.build` with a count).
+    keys : numpy.ndarray of uint64
+        Key hashes.
+    demand : numpy.ndarray of float64
+        Request share of each key.
+
+    Returns
+    -------
+    files : numpy.ndarray of int64
+        Keys placed on each server.
+    requests : numpy.ndarray of float64
+        Sum of its keys' request shares.
+    """
+    placed = table.lookup(keys)
+    n = table.servers.size
+    return np.bincount(placed, minlength=n), np.bincount(placed, weights=demand, minlength=n)
+
+
 def loads(algorithm, *, servers=DEFAULTS.servers, files=DEFAULTS.files, weights=None, vnodes=DEFAULTS.vnodes,
           table_size=DEFAULTS.table_size, balance_factor=DEFAULTS.balance_factor,
           zipf_exponent=DEFAULTS.zipf_exponent, seed=DEFAULTS.seed, rng=None):
@@ -118,17 +142,14 @@ def loads(algorithm, *, servers=DEFAULTS.servers, files=DEFAULTS.files, weights=
     algorithm = check_choice("algorithm", algorithm, ALGORITHMS)
     servers = check_range("servers", servers, 1, MAX_SERVERS, integer=True)  # loads are counted by id 0 .. n-1
     table = build(algorithm, servers, weights, vnodes=vnodes, table_size=table_size, balance_factor=balance_factor)
-    keys = catalog(files, seed=seed, rng=rng)
-    demand = zipf_demand(files, zipf_exponent)
-    placed = table.lookup(keys)
+    held, requests = placed_loads(table, catalog(files, seed=seed, rng=rng), zipf_demand(files, zipf_exponent))
     n = table.servers.size
-    held = np.bincount(placed, minlength=n)
     return pl.DataFrame({
         "algorithm": [algorithm] * n,
         "server": table.servers,
         "files": held,
         "file_share": held / files,
-        "request_share": np.bincount(placed, weights=demand, minlength=n),
+        "request_share": requests,
         "fair_share": fair_shares(n, weights),
     })
 
@@ -151,14 +172,19 @@ def balance(algorithms=ALGORITHMS, *, servers=DEFAULTS.servers, files=DEFAULTS.f
         One row per (algorithm, demand): ``algorithm, demand`` ("uniform" or
         "zipf"), ``servers, files, max_over_mean, cv``.
     """
+    names = algorithm_list(algorithms)
+    servers = check_range("servers", servers, 1, MAX_SERVERS, integer=True)  # loads are counted by id 0 .. n-1
+    keys = demand = None
     rows = []
-    for name in algorithm_list(algorithms):
-        frame = loads(name, servers=servers, files=files, weights=weights, vnodes=vnodes, table_size=table_size,
-                      balance_factor=balance_factor, zipf_exponent=zipf_exponent, seed=seed)
-        fair = frame["fair_share"].to_numpy()
-        for demand, column in (("uniform", "files"), ("zipf", "request_share")):
-            top, cv = imbalance(frame[column].to_numpy().astype(np.float64), fair)
-            rows.append({"algorithm": name, "demand": demand, "servers": frame.height, "files": files,
+    for name in names:
+        table = build(name, servers, weights, vnodes=vnodes, table_size=table_size, balance_factor=balance_factor)
+        if keys is None:  # one catalogue for every algorithm, drawn after the first build as in loads()
+            keys, demand = catalog(files, seed=seed), zipf_demand(files, zipf_exponent)
+        held, requests = placed_loads(table, keys, demand)
+        fair = fair_shares(held.size, weights)
+        for kind, load in (("uniform", held.astype(np.float64)), ("zipf", requests)):
+            top, cv = imbalance(load, fair)
+            rows.append({"algorithm": name, "demand": kind, "servers": held.size, "files": files,
                          "max_over_mean": top, "cv": cv})
     return pl.DataFrame(rows)
 
@@ -254,13 +280,13 @@ def hot_spot(algorithms=ALGORITHMS, *, exponents=(0.0, 0.6, 0.8, 1.0, 1.2), serv
     exponents = [check_range("exponent", e, 0.0, 3.0) for e in exponents]
     servers = check_range("servers", servers, 1, MAX_SERVERS, integer=True)  # loads are counted by id 0 .. n-1
     keys = catalog(files, seed=seed)
+    demands = [zipf_demand(files, e) for e in exponents]  # the same for every algorithm
     rows = []
     for name in algorithm_list(algorithms):
         table = build(name, servers, vnodes=vnodes, table_size=table_size, balance_factor=balance_factor)
         placed = table.lookup(keys)
         n = table.servers.size
-        for e in exponents:
-            demand = zipf_demand(files, e)
+        for e, demand in zip(exponents, demands, strict=True):
             load = np.bincount(placed, weights=demand, minlength=n)
             busiest = int(np.argmax(load))
             top_file = demand[placed == table.servers[busiest]].max()

@@ -27,7 +27,7 @@ import numpy as np
 from labcdn._jit import kernel
 from labcdn._validation import check_range
 from labcdn.hashing.keys import as_key_hashes
-from labcdn.hashing.ring import Ring, successor
+from labcdn.hashing.ring import DEFAULT_VNODES, Ring, successor
 
 DEFAULT_BALANCE_FACTOR = 1.25  # liblb's bounded balancer, after Vimeo (Rodland 2016); HAProxy "125"
 
@@ -89,7 +89,7 @@ class BoundedLoads:
     balance_factor: float
 
     @classmethod
-    def build(cls, servers, balance_factor=DEFAULT_BALANCE_FACTOR, vnodes=160, weights=None):
+    def build(cls, servers, balance_factor=DEFAULT_BALANCE_FACTOR, vnodes=DEFAULT_VNODES, weights=None):
         """Build the ring and fix the balance factor.
 
         Parameters

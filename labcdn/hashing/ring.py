@@ -26,6 +26,7 @@ from labcdn._validation import check_range
 from labcdn.hashing.keys import as_key_hashes, draw64
 from labcdn.hashing.servers import server_hashes, server_set
 
+DEFAULT_VNODES = 160  # libmemcached's MEMCACHED_POINTS_PER_SERVER_KETAMA (40 MD5 digests x 4 points)
 MAX_POINTS = 20_000_000
 
 
@@ -193,7 +194,7 @@ class Ring:
     shift: int
 
     @classmethod
-    def build(cls, servers, vnodes=160, weights=None):
+    def build(cls, servers, vnodes=DEFAULT_VNODES, weights=None):
         """Build the ring.
 
         Parameters
