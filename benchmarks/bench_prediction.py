@@ -8,6 +8,8 @@ efficiencies to rounding, since NumPy sums pairwise) before it is timed.
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 from _harness import Comparison, best_of
 
@@ -87,6 +89,6 @@ def run(quick: bool = False) -> list[Comparison]:
 
 
 if __name__ == "__main__":
-    for c in run():
+    for c in run(quick="--quick" in sys.argv):
         print(f"{c.name:20s} {c.size:26s} labcdn {c.labcdn_s * 1e3:8.1f} ms  "
               f"{c.peer} {c.peer_s * 1e3:8.1f} ms  x{c.ratio:.1f}")

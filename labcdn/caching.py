@@ -36,6 +36,9 @@ with variable sizes it is a heuristic (byte-aware optimal caching is NP-hard,
 D. S. Berger, N. Beckmann, M. Harchol-Balter, "Practical Bounds on Optimal
 Caching with Variable Object Sizes", SIGMETRICS 2018).
 
+The policy kernels are in :mod:`labcdn._eviction`; this module checks the
+trace, maps ids to dense ones and tallies the hits.
+
 References
 ----------
 .. [1] L. A. Belady, "A study of replacement algorithms for a virtual-storage
@@ -47,9 +50,11 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
+from labcdn._eviction import belady_kernel, lfu_kernel, list_kernel
 from labcdn._jit import kernel
 from labcdn._validation import check_array, check_choice, check_range
 
@@ -139,34 +144,9 @@ def simulate(policy, obj_ids, sizes, capacity_bytes) -> CacheResult:
        eviction modules, https://github.com/1a1a11a/libCacheSim.
     """
     policy = check_choice("policy", policy, POLICIES)
-    capacity = check_range(
-        "capacity_bytes", capacity_bytes, low=0, high=MAX_CAPACITY_BYTES, low_open=True, integer=True
-    )
-    ids, size_arr = _check_trace(obj_ids, sizes)
-    dense, n_obj = _dense_ids(ids)
-    obj_size = _object_sizes(dense, size_arr, n_obj)
-    hit = np.zeros(ids.size, dtype=np.bool_)
-    if policy == "lru" or policy == "fifo":
-        _list_kernel(dense, obj_size, capacity, policy == "lru", hit)
-    elif policy == "lfu":
-        _lfu_kernel(dense, obj_size, capacity, hit)
-    else:
-        _belady_kernel(dense, obj_size, capacity, _next_use_kernel(dense, n_obj), hit)
-    hit.flags.writeable = False
-    hits = int(np.count_nonzero(hit))
-    byte_hits = int(np.dot(size_arr, hit))
-    bytes_requested = int(size_arr.sum())
-    return CacheResult(
-        policy=policy,
-        capacity_bytes=capacity,
-        hits=hits,
-        byte_hits=byte_hits,
-        misses=ids.size - hits,
-        miss_bytes=bytes_requested - byte_hits,
-        requests=ids.size,
-        bytes_requested=bytes_requested,
-        hit=hit,
-    )
+    capacity = _check_capacity(capacity_bytes)
+    trace = _prepare(obj_ids, sizes)
+    return _result(policy, capacity, trace.replay(policy, capacity), trace.sizes)
 
 
 def next_use(obj_ids) -> np.ndarray:
@@ -188,12 +168,46 @@ def next_use(obj_ids) -> np.ndarray:
     return _next_use_kernel(dense, n_obj)
 
 
+def _check_capacity(capacity_bytes):
+    return check_range("capacity_bytes", capacity_bytes, low=0, high=MAX_CAPACITY_BYTES, low_open=True, integer=True)
+
+
 def _check_ids(obj_ids):
     _reject_fractions("obj_ids", obj_ids)
     return check_array("obj_ids", obj_ids, dtype=np.int64, low=0)
 
 
-def _check_trace(obj_ids, sizes):
+@dataclass(frozen=True)
+class _Trace:
+    """A checked trace, ready to replay at any capacity: request sizes, dense ids, one size per object.
+
+    :func:`simulate` builds one per call; studies that replay one trace through
+    several policies and capacities (:mod:`labcdn.proactive`, :mod:`labcdn.nightly`)
+    build it once.
+    """
+
+    sizes: np.ndarray
+    dense: np.ndarray
+    obj_size: np.ndarray
+
+    @cached_property
+    def next_use(self) -> np.ndarray:
+        """:func:`next_use` of the trace, computed on Belady's first replay."""
+        return _next_use_kernel(self.dense, self.obj_size.size)
+
+    def replay(self, policy, capacity) -> np.ndarray:
+        """Per-request hit flags under ``policy`` at ``capacity`` bytes (both already checked)."""
+        hit = np.zeros(self.dense.size, dtype=np.bool_)
+        if policy == "lru" or policy == "fifo":
+            list_kernel(self.dense, self.obj_size, capacity, policy == "lru", hit)
+        elif policy == "lfu":
+            lfu_kernel(self.dense, self.obj_size, capacity, hit)
+        else:
+            belady_kernel(self.dense, self.obj_size, capacity, self.next_use, hit)
+        return hit
+
+
+def _prepare(obj_ids, sizes) -> _Trace:
     ids = _check_ids(obj_ids)
     _reject_fractions("sizes", sizes)
     size_arr = check_array("sizes", sizes, dtype=np.int64, low=1, high=MAX_OBJECT_BYTES)
@@ -201,7 +215,28 @@ def _check_trace(obj_ids, sizes):
         raise ValueError(
             f"sizes has {size_arr.size} elements but obj_ids has {ids.size}; give one size per request"
         )
-    return ids, size_arr
+    dense, n_obj = _dense_ids(ids)
+    return _Trace(size_arr, dense, _object_sizes(dense, size_arr, n_obj))
+
+
+def _result(policy, capacity, hit, sizes, start=0) -> CacheResult:
+    """Tally requests ``[start, n)`` of ``hit`` (one flag per request, made read-only)."""
+    hit.flags.writeable = False
+    flags, served = hit[start:], sizes[start:]
+    hits = int(np.count_nonzero(flags))
+    byte_hits = int(np.dot(served, flags))
+    bytes_requested = int(served.sum())
+    return CacheResult(
+        policy=policy,
+        capacity_bytes=capacity,
+        hits=hits,
+        byte_hits=byte_hits,
+        misses=served.size - hits,
+        miss_bytes=bytes_requested - byte_hits,
+        requests=served.size,
+        bytes_requested=bytes_requested,
+        hit=hit,
+    )
 
 
 def _reject_fractions(name, values):
@@ -268,220 +303,3 @@ def _next_use_kernel(dense, n_obj):
         out[i] = last[o]
         last[o] = i
     return out
-
-
-@kernel
-def _list_kernel(dense, obj_size, capacity, promote, hit):
-    """LRU (``promote``) or FIFO: one doubly-linked list, evict at the head."""
-    n_obj = obj_size.size
-    prev = np.full(n_obj, -1, dtype=np.int64)
-    nxt = np.full(n_obj, -1, dtype=np.int64)
-    cached = np.zeros(n_obj, dtype=np.bool_)
-    head = -1  # next victim
-    tail = -1  # most recently inserted / promoted
-    used = 0
-    for i in range(dense.size):
-        o = dense[i]
-        if cached[o]:
-            hit[i] = True
-            if promote and o != tail:
-                p = prev[o]
-                q = nxt[o]
-                if p >= 0:
-                    nxt[p] = q
-                else:
-                    head = q
-                prev[q] = p
-                prev[o] = tail
-                nxt[o] = -1
-                nxt[tail] = o
-                tail = o
-            continue
-        s = obj_size[o]
-        if s > capacity:
-            continue
-        while used + s > capacity:
-            v = head
-            head = nxt[v]
-            if head >= 0:
-                prev[head] = -1
-            else:
-                tail = -1
-            cached[v] = False
-            used -= obj_size[v]
-        cached[o] = True
-        used += s
-        prev[o] = tail
-        nxt[o] = -1
-        if tail >= 0:
-            nxt[tail] = o
-        else:
-            head = o
-        tail = o
-
-
-@kernel
-def _lfu_kernel(dense, obj_size, capacity, hit):
-    """In-cache LFU in O(1): a FIFO list per frequency, a list of non-empty frequencies."""
-    n_obj = obj_size.size
-    count = np.zeros(n_obj, dtype=np.int64)
-    for i in range(dense.size):
-        count[dense[i]] += 1
-    n_freq = (count.max() if n_obj > 0 else 0) + 2  # no object reaches a higher frequency
-    prev = np.full(n_obj, -1, dtype=np.int64)
-    nxt = np.full(n_obj, -1, dtype=np.int64)
-    freq = np.zeros(n_obj, dtype=np.int64)  # 0: not cached
-    first = np.full(n_freq, -1, dtype=np.int64)  # per-frequency list of objects
-    last = np.full(n_freq, -1, dtype=np.int64)
-    fprev = np.full(n_freq, -1, dtype=np.int64)  # ascending list of non-empty frequencies
-    fnext = np.full(n_freq, -1, dtype=np.int64)
-    fmin = -1
-    used = 0
-    for i in range(dense.size):
-        o = dense[i]
-        f = freq[o]
-        if f > 0:
-            hit[i] = True
-            g = f + 1
-            if first[g] < 0:  # frequency g becomes non-empty: link it right after f
-                fprev[g] = f
-                fnext[g] = fnext[f]
-                if fnext[f] >= 0:
-                    fprev[fnext[f]] = g
-                fnext[f] = g
-            # unlink o from list f
-            p = prev[o]
-            q = nxt[o]
-            if p >= 0:
-                nxt[p] = q
-            else:
-                first[f] = q
-            if q >= 0:
-                prev[q] = p
-            else:
-                last[f] = p
-            if first[f] < 0:  # frequency f is now empty
-                if fprev[f] >= 0:
-                    fnext[fprev[f]] = fnext[f]
-                else:
-                    fmin = fnext[f]
-                fprev[fnext[f]] = fprev[f]
-            # append o to list g
-            prev[o] = last[g]
-            nxt[o] = -1
-            if last[g] >= 0:
-                nxt[last[g]] = o
-            else:
-                first[g] = o
-            last[g] = o
-            freq[o] = g
-            continue
-        s = obj_size[o]
-        if s > capacity:
-            continue
-        while used + s > capacity:
-            v = first[fmin]
-            q = nxt[v]
-            first[fmin] = q
-            if q >= 0:
-                prev[q] = -1
-            else:
-                last[fmin] = -1
-                g = fnext[fmin]
-                if g >= 0:
-                    fprev[g] = -1
-                fnext[fmin] = -1
-                fmin = g
-            freq[v] = 0
-            used -= obj_size[v]
-        if first[1] < 0:  # frequency 1 becomes non-empty: it is the new minimum
-            fprev[1] = -1
-            fnext[1] = fmin
-            if fmin >= 0:
-                fprev[fmin] = 1
-            fmin = 1
-        prev[o] = last[1]
-        nxt[o] = -1
-        if last[1] >= 0:
-            nxt[last[1]] = o
-        else:
-            first[1] = o
-        last[1] = o
-        freq[o] = 1
-        used += s
-
-
-@kernel
-def _heap_up(key, item, pos, i):
-    """libCacheSim ``pqueue.c`` ``bubble_up`` for a max-heap (1-based; ``key[i]`` is ``item[i]``'s priority)."""
-    k = key[i]
-    o = item[i]
-    while i > 1 and key[i >> 1] < k:
-        key[i] = key[i >> 1]
-        item[i] = item[i >> 1]
-        pos[item[i]] = i
-        i >>= 1
-    key[i] = k
-    item[i] = o
-    pos[o] = i
-
-
-@kernel
-def _heap_down(key, item, pos, i, size):
-    """libCacheSim ``pqueue.c`` ``percolate_down``; ``size`` counts the unused slot 0."""
-    k = key[i]
-    o = item[i]
-    while True:
-        c = 2 * i
-        if c >= size:
-            break
-        if c + 1 < size and key[c] < key[c + 1]:
-            c += 1
-        if not k < key[c]:
-            break
-        key[i] = key[c]
-        item[i] = item[c]
-        pos[item[i]] = i
-        i = c
-    key[i] = k
-    item[i] = o
-    pos[o] = i
-
-
-@kernel
-def _belady_kernel(dense, obj_size, capacity, nuse, hit):
-    """Belady's MIN over an indexed max-heap keyed by next use."""
-    n_obj = obj_size.size
-    key = np.zeros(n_obj + 1, dtype=np.int64)  # slot 0 unused, as in pqueue.c
-    item = np.zeros(n_obj + 1, dtype=np.int64)
-    pos = np.zeros(n_obj, dtype=np.int64)  # 0: not cached
-    size = 1
-    used = 0
-    for i in range(dense.size):
-        o = dense[i]
-        j = pos[o]
-        if j > 0:
-            hit[i] = True
-            old = key[j]
-            key[j] = nuse[i]
-            if old < nuse[i]:
-                _heap_up(key, item, pos, j)
-            else:
-                _heap_down(key, item, pos, j, size)
-            continue
-        s = obj_size[o]
-        if s > capacity:
-            continue
-        while used + s > capacity:
-            v = item[1]
-            size -= 1
-            key[1] = key[size]
-            item[1] = item[size]
-            _heap_down(key, item, pos, 1, size)
-            pos[v] = 0
-            used -= obj_size[v]
-        key[size] = nuse[i]
-        item[size] = o
-        size += 1
-        _heap_up(key, item, pos, size - 1)
-        used += s

@@ -161,21 +161,25 @@ def versus_reactive(params: NightlyParams | None = None, *, sessions_per_day: in
         catalogue's bytes; byte hit ratio = bytes served from the cache ÷ all bytes.
     """
     p = replace(params if params is not None else NightlyParams(), **overrides)
+    for frac in capacity_fractions:
+        check_range("capacity_fractions", frac, 0.0, 1.0, low_open=True)
     s = scene if scene is not None else scenario(p)
     req = sessions.sample_requests(s.catalogue, s.shares, s.title_views, sessions_per_day,
                                    rng=rng_from(p.seed + 3))
+    trace = caching._prepare(req.file, req.size_bytes)  # checked once, replayed at every capacity
     counts = req.daily_views(s.catalogue.n_files)
     scored = req.day >= 1
+    scored_bytes = req.size_bytes[scored]
+    scored_total = float(scored_bytes.sum())
     total = s.catalogue.size_bytes.sum()
     day_bytes = np.bincount(req.day, weights=req.size_bytes, minlength=req.n_days)[1:]
     rows = []
     jobs = [(f, pol) for f in capacity_fractions for pol in (*caching.POLICIES, "ewma", "oracle")]
     for frac, policy in tqdm(jobs, desc="proactive vs reactive", disable=not progress, leave=False):
-        check_range("capacity_fractions", frac, 0.0, 1.0, low_open=True)
         capacity = int(frac * total)
         if policy in caching.POLICIES:
-            hit = caching.simulate(policy, req.file, req.size_bytes, capacity).hit
-            ratio = float(np.dot(req.size_bytes[scored], hit[scored])) / float(req.size_bytes[scored].sum())
+            hit = trace.replay(policy, caching._check_capacity(capacity))
+            ratio = float(np.dot(scored_bytes, hit[scored])) / scored_total
             label = policy
         else:
             fill = prediction.simulate_fill(counts, s.catalogue.size_bytes, s.release_day, capacity,

@@ -272,11 +272,12 @@ def family_mix(catalogue: Catalogue, views: FileViews) -> pl.DataFrame:
                             ("seconds", seconds))}
     fam_kind = np.zeros(n_fam, dtype=np.int64)
     fam_kind[fam] = lad.kind[catalogue.row]
-    present = np.bincount(fam, minlength=n_fam) > 0
+    files = np.bincount(fam, minlength=n_fam)
+    present = files > 0
     frame = pl.DataFrame({
         "kind": pl.Series(KINDS)[fam_kind[present]],
         "family": pl.Series(lad.families)[np.flatnonzero(present)],
-        "files": np.bincount(fam, minlength=n_fam)[present].astype(np.uint32),
+        "files": files[present].astype(np.uint32),
         **{name: v[present] for name, v in sums.items()},
     })
     return (

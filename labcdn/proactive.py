@@ -21,7 +21,7 @@ from tqdm.auto import tqdm
 
 from labcdn._jit import kernel
 from labcdn._validation import check_array, check_range
-from labcdn.caching import POLICIES, CacheResult, _check_trace, _dense_ids, _object_sizes, simulate
+from labcdn.caching import POLICIES, CacheResult, _dense_ids, _prepare, _result
 
 RANKED = "ranked"
 RANKED_HINDSIGHT = "ranked (hindsight)"
@@ -55,33 +55,11 @@ def ranked_fill(obj_ids, sizes, capacity_bytes, *, train_until: int | None = Non
     in the training window are never stored.
     """
     capacity = check_range("capacity_bytes", capacity_bytes, low=0, low_open=True, integer=True)
-    ids, size_arr = _check_trace(obj_ids, sizes)
-    n = ids.size
-    start = 0 if train_until is None else check_range("train_until", train_until, 0, n, integer=True)
-    dense, n_obj = _dense_ids(ids)
-    obj_size = _object_sizes(dense, size_arr, n_obj)
-    train = dense if train_until is None else dense[:start]
-    views = np.bincount(train, minlength=n_obj)
-    order = np.argsort(-views, kind="stable")
-    stored = np.zeros(n_obj, dtype=np.bool_)
-    _fill_kernel(order, views, obj_size, capacity, stored)
-    hit = np.zeros(n, dtype=np.bool_)
-    hit[start:] = stored[dense[start:]]
-    hit.flags.writeable = False
-    served = size_arr[start:]
-    byte_hits = int(np.dot(served, hit[start:]))
-    hits = int(np.count_nonzero(hit))
-    return CacheResult(
-        policy=RANKED if train_until is not None else RANKED_HINDSIGHT,
-        capacity_bytes=capacity,
-        hits=hits,
-        byte_hits=byte_hits,
-        misses=served.size - hits,
-        miss_bytes=int(served.sum()) - byte_hits,
-        requests=served.size,
-        bytes_requested=int(served.sum()),
-        hit=hit,
-    )
+    trace = _prepare(obj_ids, sizes)
+    start = _scored_from(train_until, trace)
+    views, order = _ranking(trace, train_until, start)
+    hit = _ranked_hits(trace, views, order, capacity, start)
+    return _result(_ranked_label(train_until), capacity, hit, trace.sizes, start)
 
 
 def hit_ratio_curves(obj_ids, sizes, capacities, *, train_until: int | None = None, progress: bool = False):
@@ -109,27 +87,27 @@ def hit_ratio_curves(obj_ids, sizes, capacities, *, train_until: int | None = No
         objects in the trace.
     """
     caps = check_array("capacities", capacities, dtype=np.int64, low=1, min_size=1)
-    ids, size_arr = _check_trace(obj_ids, sizes)
-    start = 0 if train_until is None else check_range("train_until", train_until, 0, ids.size, integer=True)
-    dense, n_obj = _dense_ids(ids)
-    footprint = float(_object_sizes(dense, size_arr, n_obj).sum())
-    served = size_arr[start:]
+    trace = _prepare(obj_ids, sizes)
+    start = _scored_from(train_until, trace)
+    footprint = float(trace.obj_size.sum())
+    served = trace.sizes[start:]
+    served_bytes = served.sum()
+    views, order = _ranking(trace, train_until, start)  # ranked once, filled at every capacity
     rows = []
     jobs = [(p, int(c)) for p in (*POLICIES, RANKED) for c in caps]
     for policy, cap in tqdm(jobs, desc="cache policies", disable=not progress, leave=False):
         if policy == RANKED:
-            res = ranked_fill(ids, size_arr, cap, train_until=train_until)
-            hits, byte_hits, label = res.hits, res.byte_hits, res.policy
+            label, hit = _ranked_label(train_until), _ranked_hits(trace, views, order, cap, start)
         else:
-            flags = simulate(policy, ids, size_arr, cap).hit[start:]
-            hits, byte_hits, label = int(np.count_nonzero(flags)), int(np.dot(served, flags)), policy
+            label, hit = policy, trace.replay(policy, cap)
+        res = _result(label, cap, hit, trace.sizes, start)
         rows.append(
             {
                 "policy": label,
                 "capacity_bytes": cap,
                 "capacity_fraction": cap / footprint,
-                "hit_ratio": hits / served.size if served.size else float("nan"),
-                "byte_hit_ratio": byte_hits / served.sum() if served.size else float("nan"),
+                "hit_ratio": res.hits / served.size if served.size else float("nan"),
+                "byte_hit_ratio": res.byte_hits / served_bytes if served.size else float("nan"),
             }
         )
     return pl.DataFrame(rows)
@@ -155,6 +133,33 @@ def one_hit_wonders(obj_ids) -> dict:
         "one_hit_objects": once / n_obj if n_obj else float("nan"),
         "one_hit_requests": once / ids.size if ids.size else float("nan"),
     }
+
+
+def _ranked_label(train_until):
+    return RANKED if train_until is not None else RANKED_HINDSIGHT
+
+
+def _scored_from(train_until, trace):
+    """First served request: ``train_until``, checked against the trace (0 for hindsight)."""
+    if train_until is None:
+        return 0
+    return check_range("train_until", train_until, 0, trace.dense.size, integer=True)
+
+
+def _ranking(trace, train_until, start):
+    """Views of each object over the training requests, and the objects by descending views."""
+    train = trace.dense if train_until is None else trace.dense[:start]
+    views = np.bincount(train, minlength=trace.obj_size.size)
+    return views, np.argsort(-views, kind="stable")
+
+
+def _ranked_hits(trace, views, order, capacity, start):
+    """Hit flags of the static fill: requests ``[start, n)`` for a stored object."""
+    stored = np.zeros(trace.obj_size.size, dtype=np.bool_)
+    _fill_kernel(order, views, trace.obj_size, capacity, stored)
+    hit = np.zeros(trace.dense.size, dtype=np.bool_)
+    hit[start:] = stored[trace.dense[start:]]
+    return hit
 
 
 @kernel

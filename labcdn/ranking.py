@@ -138,10 +138,15 @@ def storage_ratio(catalogue: Catalogue, bytes_per_file, target_efficiency: float
     return file_bytes / title_bytes
 
 
-def _ranked_items(catalogue, bytes_per_file, ranking):
+def _checked_bytes(catalogue, bytes_per_file):
     nbytes = check_array("bytes_per_file", bytes_per_file, dtype=np.float64, low=0.0)
     if nbytes.size != catalogue.n_files:
         raise ValueError(f"bytes_per_file has {nbytes.size} values; the catalogue has {catalogue.n_files} files")
+    return nbytes
+
+
+def _ranked_items(catalogue, bytes_per_file, ranking):
+    nbytes = _checked_bytes(catalogue, bytes_per_file)
     size = catalogue.size_bytes
     if ranking == "file":
         order = np.argsort(-(nbytes / size), kind="stable")
@@ -344,9 +349,7 @@ def within_title(catalogue: Catalogue, bytes_per_file, titles, n_points: int = 5
         ``title, scope, files, storage_share, bytes_share``; ``bytes_share`` is
         interpolated linearly inside a file.
     """
-    nbytes = check_array("bytes_per_file", bytes_per_file, dtype=np.float64, low=0.0)
-    if nbytes.size != catalogue.n_files:
-        raise ValueError(f"bytes_per_file has {nbytes.size} values; the catalogue has {catalogue.n_files} files")
+    nbytes = _checked_bytes(catalogue, bytes_per_file)
     check_range("n_points", n_points, 2, 10_000, integer=True)
     grid = np.linspace(0.0, 1.0, n_points)
     frames = []

@@ -23,31 +23,22 @@ def next_use_naive(obj_ids):
 
 
 def lru_naive(obj_ids, sizes, capacity):
-    cache = OrderedDict()  # oldest first
-    used = 0
-    flags = []
-    for o, s in zip(map(int, obj_ids), map(int, sizes), strict=True):
-        if o in cache:
-            cache.move_to_end(o)
-            flags.append(True)
-            continue
-        flags.append(False)
-        if s > capacity:
-            continue
-        while used + s > capacity:
-            _, vs = cache.popitem(last=False)
-            used -= vs
-        cache[o] = s
-        used += s
-    return flags
+    return _queue_naive(obj_ids, sizes, capacity, move_on_hit=True)
 
 
 def fifo_naive(obj_ids, sizes, capacity):
-    cache = OrderedDict()  # insertion order
+    return _queue_naive(obj_ids, sizes, capacity, move_on_hit=False)
+
+
+def _queue_naive(obj_ids, sizes, capacity, move_on_hit):
+    """Evict from the front of an OrderedDict; LRU moves a hit to the back, FIFO leaves it."""
+    cache = OrderedDict()  # next victim first
     used = 0
     flags = []
     for o, s in zip(map(int, obj_ids), map(int, sizes), strict=True):
         if o in cache:
+            if move_on_hit:
+                cache.move_to_end(o)
             flags.append(True)
             continue
         flags.append(False)

@@ -9,8 +9,6 @@ lowest-ranked cached file, one at a time, until each fits.
 
 from __future__ import annotations
 
-METHODS = ("yesterday", "ewma", "window", "oracle")
-
 
 def predict_naive(views, release_day, day, method, alpha, window, errors):
     """Predicted views of every file for ``day``, each computed from scratch."""

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from naive_proactive import ranked_fill as naive_ranked_fill
 
-from labcdn import proactive
+from labcdn import caching, proactive
 
 
 def _trace(seed, n=400, n_obj=60, variable=True):
@@ -51,6 +51,24 @@ def test_curves_score_every_policy_on_the_same_requests():
     assert set(curves["policy"]) == {"lru", "fifo", "lfu", "belady", "ranked"}
     assert curves.height == 15
     assert curves["hit_ratio"].is_between(0.0, 1.0).all()
+
+
+@pytest.mark.parametrize("train_until", [None, 150])
+def test_curves_equal_one_call_per_policy_and_capacity(train_until):
+    ids, sizes = _trace(5)
+    start = train_until or 0
+    served = sizes[start:]
+    curves = proactive.hit_ratio_curves(ids, sizes, [30, 300], train_until=train_until)
+    for row in curves.iter_rows(named=True):
+        if row["policy"].startswith("ranked"):
+            res = proactive.ranked_fill(ids, sizes, row["capacity_bytes"], train_until=train_until)
+            assert row["policy"] == res.policy
+            hits, byte_hits = res.hits, res.byte_hits
+        else:
+            hit = caching.simulate(row["policy"], ids, sizes, row["capacity_bytes"]).hit[start:]
+            hits, byte_hits = hit.sum(), served[hit].sum()
+        assert row["hit_ratio"] == hits / served.size
+        assert row["byte_hit_ratio"] == byte_hits / served.sum()
 
 
 def test_belady_bounds_the_reactive_policies_on_uniform_sizes():

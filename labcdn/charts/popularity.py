@@ -28,7 +28,7 @@ def files_per_title(frame: pl.DataFrame) -> alt.Chart:
     )
 
 
-def efficiency_curves(curves: pl.DataFrame, target: float | None = None, published: float | None = None):
+def efficiency_curves(curves: pl.DataFrame, target: float | None = None):
     """Caching efficiency against storage for file- and title-level ranking.
 
     ``curves``: ``ranking, capacity_fraction, efficiency``. A horizontal rule marks
@@ -51,7 +51,9 @@ def efficiency_curves(curves: pl.DataFrame, target: float | None = None, publish
 def ratio_by_parameter(sweep: pl.DataFrame, parameter: str, title: str, published: float = 0.5):
     """The storage ratio as one parameter moves, with the published ~0.5 as a rule.
 
-    ``sweep``: :func:`labcdn.ranking.ratio_sweep`'s frame.
+    ``sweep``: :func:`labcdn.ranking.ratio_sweep`'s frame. ``published``: "the same
+    caching efficiency with about half the storage" (Vora, Deek, Livengood, "Content
+    Popularity for Open Connect", Netflix TechBlog, 2018).
     """
     data = sweep.filter(pl.col("parameter") == parameter)
     line = (
