@@ -73,6 +73,15 @@ def mva_multiclass(sizes, think, memory, lock, glob):
     return memo[tuple(sizes)]
 
 
+def hold_demand(visits, hold, handoff, k):
+    """Lock demand per page with ``k`` CPUs at the lock: each spinner beyond the holder adds ``handoff``.
+
+    Written out here rather than taken from ``ClosedNetwork.lock_demands`` so that
+    the references check the hand-over model too.
+    """
+    return visits * (hold + handoff * max(k - 1.0, 0.0))
+
+
 def ctmc(network):
     """Solve the network's continuous-time Markov chain by brute force (tiny networks only).
 
@@ -88,9 +97,10 @@ def ctmc(network):
         route.append("lock")
     if network.has_global_lock:
         route.append("glob")
-    n_total = network.cpus
-    lock_dem = network.lock_demands(n_total)
-    glob_dem = network.global_lock_demands(n_total)
+    lock_dem = [hold_demand(network.lock_visits, network.lock_us, network.handoff_us, k)
+                for k in range(network.cpus + 1)]
+    glob_dem = [hold_demand(network.global_lock_visits, network.global_lock_us, network.handoff_us, k)
+                for k in range(network.cpus + 1)]
 
     def arrive(state, cls, station):
         delay, mem, locks, glob = state
@@ -184,15 +194,15 @@ def simulate_naive(network, events, warmup, seed):
         if network.has_global_lock:
             stops.append(2 + d)
         routes.append(stops)
-    lock_dem = network.lock_demands(c_n)
-    glob_dem = network.global_lock_demands(c_n)
 
     def mean(s, k):
         if s == 0:
             return network.cpu_us
         if s == 1:
             return network.memory_us
-        return glob_dem[k] if s == 2 + d else lock_dem[k]
+        if s == 2 + d:
+            return hold_demand(network.global_lock_visits, network.global_lock_us, network.handoff_us, k)
+        return hold_demand(network.lock_visits, network.lock_us, network.handoff_us, k)
 
     ld = network.handoff_us > 0
     ev = [math.inf] * c_n

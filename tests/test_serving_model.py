@@ -25,7 +25,7 @@ from labcdn.serving import (
     published_vs_model,
     read_calibration,
     scaling,
-    solve,
+    simulate,
     step_configs,
     summary,
     usl_fit,
@@ -73,6 +73,8 @@ def test_fitted_values_are_physical():
         (lambda text: text.replace("name,value,unit,source", "name,value,source", 1), "header"),
         (lambda text: text.replace("mss_bytes,1448", "mss_bytes,fourteen", 1), ":3: value of 'mss_bytes'"),
         (lambda text: text + "page_bytes,4096,bytes,again\n", "appears twice"),
+        (lambda text: "\n".join(("segments_per_ack,2,segments, " if ln.startswith("segments_per_ack,") else ln)
+                                for ln in text.splitlines()) + "\n", ":5: 'segments_per_ack' has no source"),
         (lambda text: "\n".join(ln for ln in text.splitlines() if not ln.startswith("lro_after")) + "\n",
          "missing parameters \\['lro_after'\\]"),
     ],
@@ -260,8 +262,11 @@ def test_summary_is_plain_json():
 
 
 def test_network_solution_is_exposed_for_the_simulation():
+    """The exposed network is the one behind the Gbps: simulating it gives the exposed solution's rate."""
     res = evaluate(step_configs()[0])
-    assert solve(res.network).throughput == pytest.approx(res.solution.throughput)
+    per_rate = default_calibration().gbps_per_page_per_us
+    assert res.network_gbps == pytest.approx(res.solution.throughput * per_rate, rel=1e-12)
+    assert simulate(res.network, 200_000, seed=3).throughput == pytest.approx(res.solution.throughput, rel=0.02)
 
 
 @pytest.mark.parametrize(

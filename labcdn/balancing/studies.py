@@ -199,9 +199,14 @@ def compare(defaults=DEFAULTS, algorithms=ALGORITHMS) -> pl.DataFrame:
     """
     d = _check(defaults)
     algorithms = [check_choice("algorithms", a, ALGORITHMS) for a in algorithms]
+    return _every_algorithm(d, algorithms)
+
+
+def _every_algorithm(d, algorithms, **labels):
+    """:func:`metrics` of every algorithm on the one workload that ``d`` describes."""
     w = build_workload(d)
     kw = settings(d)
-    return metrics([simulate(w, a, **kw) for a in algorithms])
+    return metrics([simulate(w, a, **kw) for a in algorithms], **labels)
 
 
 def sweep(defaults=DEFAULTS, algorithms=ALGORITHMS, *, progress=False, **grid) -> pl.DataFrame:
@@ -231,11 +236,8 @@ def sweep(defaults=DEFAULTS, algorithms=ALGORITHMS, *, progress=False, **grid) -
     points = list(itertools.product(*(list(grid[k]) for k in keys)))
     frames = []
     for values in tqdm(points, disable=not progress, desc="sweep"):
-        point = replace(d, **dict(zip(keys, values, strict=True)))
-        w = build_workload(point)
-        kw = settings(point)
         labels = dict(zip(keys, values, strict=True))
-        frames.append(metrics([simulate(w, a, **kw) for a in algorithms], **labels))
+        frames.append(_every_algorithm(replace(d, **labels), algorithms, **labels))
     return pl.concat(frames, how="vertical")
 
 

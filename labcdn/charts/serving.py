@@ -10,6 +10,8 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from labcdn.serving.appliance import NETWORK_LABELS
+
 WIDTH = 440
 HEIGHT = 240
 
@@ -20,9 +22,8 @@ LIMIT_COLORS = alt.Scale(domain=list(LIMITS),
 LOCK_COLORS = alt.Scale(domain=["inactive-queue lock", "pbuf mutex"], range=["#e45756", "#f58518"])
 LAYOUT_COLORS = alt.Scale(domain=["one domain", "fake NUMA"], range=["#e45756", "#4c78a8"])
 
-#: :func:`labcdn.serving.asymptotic_bounds` keys as the chapter names them.
-BOUND_LABELS = {"cpu": "cpu", "lock": "inactive-queue lock", "global_lock": "pbuf mutex",
-                "memory": "memory bandwidth"}
+#: :func:`labcdn.serving.asymptotic_bounds` keys as the chapter names them (the model's own bottleneck labels).
+BOUND_LABELS = NETWORK_LABELS
 
 
 def _rounded(frame: pl.DataFrame, digits: int = 4) -> pl.DataFrame:

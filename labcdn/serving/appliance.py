@@ -286,8 +286,7 @@ def evaluate(config: ServerConfig, fit: Fit | None = None, calibration: Calibrat
         fit = default_fit()
     net, ceilings, stall_k, cpu_us, mem_bytes = build(config, cal, fit)
     sol = solve(net)
-    per_rate = cal.page_bytes * 8.0 / 1e3  # Gbps per page/us
-    net_gbps = sol.throughput * per_rate
+    net_gbps = sol.throughput * cal.gbps_per_page_per_us
     cap_name = min(ceilings, key=ceilings.get)
     capped = min(net_gbps, ceilings[cap_name])
     gbps = capped / (1.0 + stall_k * capped)

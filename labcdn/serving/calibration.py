@@ -105,6 +105,11 @@ class Calibration:
     platforms: tuple[Platform, ...] = field(default=())
     fitted: Fit | None = None
 
+    @property
+    def gbps_per_page_per_us(self) -> float:
+        """Gbps carried by a rate of one page per microsecond (``page_bytes * 8 / 1e3``)."""
+        return self.page_bytes * 8.0 / 1e3
+
     def platform(self, name: str) -> Platform:
         """The :class:`Platform` called ``name``."""
         for p in self.platforms:

@@ -18,19 +18,17 @@ from typing import NamedTuple
 import polars as pl
 
 from labcdn.serving.appliance import ServerConfig, ServerResult, evaluate, step_configs
-from labcdn.serving.calibration import default_calibration
+from labcdn.serving.calibration import FIT_ROWS, default_calibration
 from labcdn.serving.fitting import default_fit
 from labcdn.serving.published import POST, STEPS
 from labcdn.serving.usl import usl_table
 
 TOLERANCE = 0.10
 
-_ANCHOR_UNITS = {"cpu_us.E5-2697v2": ("cpu_us_v2", "us of CPU work per page"),
-                 "cpu_us.E5-2697v3": ("cpu_us_v3", "us of CPU work per page"),
-                 "disk_share": ("disk_share", "of CPU work in the disk path"),
-                 "inactive_hold_us": ("inactive_hold_us", "us inactive-queue lock hold"),
-                 "pbuf_hold_us": ("pbuf_hold_us", "us pbuf mutex hold"),
-                 "memory_efficiency": ("memory_efficiency", "of peak memory bandwidth")}
+#: Unit of each fitted quantity (:class:`labcdn.serving.Fit` field), for the notes.
+_FIT_UNITS = {"cpu_us_v2": "us of CPU work per page", "cpu_us_v3": "us of CPU work per page",
+              "disk_share": "of CPU work in the disk path", "inactive_hold_us": "us inactive-queue lock hold",
+              "pbuf_hold_us": "us pbuf mutex hold", "memory_efficiency": "of peak memory bandwidth"}
 
 
 class Defaults(NamedTuple):
@@ -100,16 +98,17 @@ def step_results() -> list[tuple]:
 def _note(step, res: ServerResult, rel_error: float) -> str:
     fit = default_fit()
     parts = []
-    if step.anchor in _FITS_FIGURE:
-        attr, unit = _ANCHOR_UNITS[step.anchor]
-        parts.append(f"calibration anchor: fixes {attr} = {getattr(fit, attr):.3g} {unit}")
-    elif step.anchor:
-        attr, unit = _ANCHOR_UNITS[step.anchor]
-        idle = default_calibration().fake_numa_cpu_idle
-        parts.append(f"prediction of the Gbps; the post's 'substantial CPU idle time' (read as {idle:.0%}) "
-                     f"fixes {attr} = {getattr(fit, attr):.3g} {unit}")
-    else:
+    if not step.anchor:
         parts.append("prediction")
+    else:
+        attr = FIT_ROWS[step.anchor]
+        fixes = f"fixes {attr} = {getattr(fit, attr):.3g} {_FIT_UNITS[attr]}"
+        if step.anchor in _FITS_FIGURE:
+            parts.append(f"calibration anchor: {fixes}")
+        else:
+            idle = default_calibration().fake_numa_cpu_idle
+            parts.append(f"prediction of the Gbps; the post's 'substantial CPU idle time' (read as {idle:.0%}) "
+                         + fixes)
     if step.key == "rss_lro":
         parts.append("published as 'well over 90'; compared with 90")
     if res.stall_fraction > 0:
@@ -121,8 +120,7 @@ def _note(step, res: ServerResult, rel_error: float) -> str:
 
 def _miss_reason(step, res: ServerResult) -> str:
     """Why the model misses a step, with the model's own numbers."""
-    cal = default_calibration()
-    per_rate = cal.page_bytes * 8.0 / 1e3
+    per_rate = default_calibration().gbps_per_page_per_us
     net = res.network
     memory_cap = per_rate / net.memory_us if net.memory_us > 0 else math.inf
     cpu_cap = per_rate * net.cpus / net.cpu_us

@@ -15,7 +15,6 @@ import polars as pl
 from labcdn._validation import check_choice, check_range
 from labcdn.serving.appliance import ServerConfig, evaluate
 from labcdn.serving.calibration import default_calibration
-from labcdn.serving.network import solve
 from labcdn.serving.simulation import simulate
 
 KNOBS = tuple(f.name for f in dataclasses.fields(ServerConfig) if f.name != "platform")
@@ -79,10 +78,9 @@ def two_methods(config: ServerConfig | None = None, events: int = 1_000_000, see
     config = DEFAULTS.config() if config is None else config
     events = check_range("events", events, 1000, 1e9, integer=True)
     res = evaluate(config)
-    net = res.network
-    sol = solve(net)
+    net, sol = res.network, res.solution  # evaluate has solved the network exactly
     sim = simulate(net, events, seed=seed)
-    per_rate = default_calibration().page_bytes * 8.0 / 1e3
+    per_rate = default_calibration().gbps_per_page_per_us
     d = net.domains
     pairs = {
         "network_gbps": (sol.throughput * per_rate, sim.throughput * per_rate),

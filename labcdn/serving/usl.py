@@ -128,19 +128,24 @@ def scaling(config: ServerConfig | None = None, max_cpus: int = 48) -> pl.DataFr
     polars.DataFrame
         ``layout, cpus, gbps, usl_gbps``: one row per layout and CPU count.
     """
+    return pl.concat([pl.DataFrame({"layout": [layout] * cpus.size, "cpus": cpus, "gbps": gbps,
+                                    "usl_gbps": fit(cpus)})
+                      for layout, cpus, gbps, fit in _curves(config, max_cpus)])
+
+
+def _curves(config, max_cpus):
+    """``(layout, cpus, gbps, UslFit)`` per layout: the curves :func:`scaling` and :func:`usl_table` share."""
     config = _default_config() if config is None else config
     if not isinstance(config, ServerConfig):
         raise ValueError(f"config must be a labcdn.serving.ServerConfig; got {type(config).__name__}")
     max_cpus = check_range("max_cpus", max_cpus, 3, 256, integer=True)
-    rows = []
+    out = []
     for layout in LAYOUTS:
         cpus = np.arange(1, max_cpus + 1)
         gbps = np.array([evaluate(replace(config, cpus=int(c), domains=_layout_domains(layout, int(c))))
                          .network_gbps for c in cpus])
-        fit = usl_fit(cpus, gbps)
-        rows.append(pl.DataFrame({"layout": [layout] * cpus.size, "cpus": cpus, "gbps": gbps,
-                                  "usl_gbps": fit(cpus)}))
-    return pl.concat(rows)
+        out.append((layout, cpus, gbps, usl_fit(cpus, gbps)))
+    return out
 
 
 def usl_table(config: ServerConfig | None = None, max_cpus: int = 48) -> pl.DataFrame:
@@ -160,11 +165,8 @@ def usl_table(config: ServerConfig | None = None, max_cpus: int = 48) -> pl.Data
         is inf (and ``peak_gbps`` the asymptote ``lambda / alpha``, or inf)
         when the fit finds no coherency term.
     """
-    curves = scaling(config, max_cpus)
     rows = []
-    for layout in LAYOUTS:
-        part = curves.filter(pl.col("layout") == layout)
-        fit = usl_fit(part["cpus"].to_numpy(), part["gbps"].to_numpy())
+    for layout, _, _, fit in _curves(config, max_cpus):
         if math.isfinite(fit.n_star):
             peak = float(fit(fit.n_star))
         else:
