@@ -47,7 +47,11 @@ MODES = ("snapshot", "arrival")
 
 def gpu_request(jobs: Jobs) -> np.ndarray:
     """GPUs each job's task asks for (a share counts as its fraction)."""
-    milli = np.where(jobs.ngpu == 0, 0, np.where(jobs.gpu_milli < GPU_MILLI, jobs.gpu_milli, jobs.ngpu * GPU_MILLI))
+    return _gpus(jobs.ngpu, jobs.gpu_milli)
+
+
+def _gpus(ngpu, gpu_milli):
+    milli = np.where(ngpu == 0, 0, np.where(gpu_milli < GPU_MILLI, gpu_milli, ngpu * GPU_MILLI))
     return milli / GPU_MILLI
 
 
@@ -94,7 +98,7 @@ def alibaba_jobs(pods: pl.DataFrame | None = None, *, mode="snapshot", inflate=1
     if inflate > 1.0:
         capacity = 6212.0 if gpu_capacity is None else check_range("gpu_capacity", gpu_capacity, 0.0, None,
                                                                    low_open=True)
-        gpus = np.where(cols[2] == 0, 0, np.where(cols[3] < GPU_MILLI, cols[3], cols[2] * GPU_MILLI)) / GPU_MILLI
+        gpus = _gpus(cols[2], cols[3])
         rng = rng_from(seed, rng)
         extra = []
         total = gpus.sum()

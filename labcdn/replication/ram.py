@@ -21,8 +21,14 @@ import numpy as np
 import polars as pl
 
 from labcdn.replication.parameters import DEFAULTS, _checked
-from labcdn.replication.tiers import FLASH, STORAGE, _plan, tier_shares
+from labcdn.replication.tiers import FLASH, STORAGE, _plan, _shares
 from labcdn.replication.workloads import workload
+
+
+def _title_traffic(plan, work):
+    """Per title: demand read from RAM under ``plan``, and all its demand."""
+    return (np.bincount(work.title, weights=plan.ram_fraction * work.demand),
+            np.bincount(work.title, weights=work.demand))
 
 
 def ram_by_title(defaults=DEFAULTS, work=None):
@@ -44,9 +50,7 @@ def ram_by_title(defaults=DEFAULTS, work=None):
     """
     d = _checked(defaults)
     work = workload(d) if work is None else work
-    plan, _, _ = _plan(d, work)
-    ram = np.bincount(work.title, weights=plan.ram_fraction * work.demand)
-    total = np.bincount(work.title, weights=work.demand)
+    ram, total = _title_traffic(_plan(d, work)[0], work)
     served = np.flatnonzero(total > 0)
     order = served[np.argsort(-total[served], kind="stable")]
     return pl.DataFrame({"rank": np.arange(1, order.size + 1), "title": order,
@@ -71,12 +75,11 @@ def published_figures(defaults=DEFAULTS, work=None):
     """
     d = _checked(defaults)
     work = workload(d) if work is None else work
-    shares = dict(tier_shares(d, work).select("tier", "traffic_share").iter_rows())
     plan, _, _ = _plan(d, work)
-    ram_by_title = np.bincount(work.title, weights=plan.ram_fraction * work.demand)
-    by_title = np.bincount(work.title, weights=work.demand)
-    served = by_title > 0
-    in_ram = float(np.mean(ram_by_title[served] >= 0.5 * by_title[served]))
+    shares = dict(_shares(plan, work).select("tier", "traffic_share").iter_rows())
+    ram, total = _title_traffic(plan, work)
+    served = total > 0
+    in_ram = float(np.mean(ram[served] >= 0.5 * total[served]))
     vora = "Vora, Deek & Livengood 2018, Content Popularity for Open Connect"
     gallatin = "Gallatin 2017, Serving 100 Gbps from an Open Connect Appliance"
     rows = [

@@ -168,16 +168,15 @@ def allocate(demand, size_bytes, *, flash_servers=DEFAULTS.flash_servers, storag
         stored = np.cumsum(c * s_sorted[start:])
         stop = start + int(np.searchsorted(stored, spec.storage_tb * n * 1e12, side="right"))
         if code == 0:  # the fewest top files whose demand reaches the target share
-            goal = target * total  # may underflow to 0 for a subnormal target: then no file is needed
+            goal = target * total  # 0 for a target of 0, or one so small the product underflows: no file
             reach = np.searchsorted(carried, goal, side="left") + 1 if goal > 0 else 0
             stop = min(stop, int(reach))
         idx = order[start:stop]
         tier[idx] = code
         copies[idx] = c[:stop - start]
-        ram_cost = np.cumsum(copies[idx] * size[idx])
-        budget = spec.ram_gb * n * 1e9
-        before = ram_cost - copies[idx] * size[idx]
-        ram[idx] = np.clip((budget - before) / (copies[idx] * size[idx]), 0.0, 1.0)
+        held = copies[idx] * size[idx]
+        before = np.cumsum(held) - held  # RAM taken by the more popular files of the tier
+        ram[idx] = np.clip((spec.ram_gb * n * 1e9 - before) / held, 0.0, 1.0)
         start = stop
     return TierPlan(tier, copies, ram)
 
@@ -215,7 +214,11 @@ def tier_shares(defaults=DEFAULTS, work=None):
     """
     d = _checked(defaults)
     work = workload(d) if work is None else work
-    plan, _, _ = _plan(d, work)
+    return _shares(_plan(d, work)[0], work)
+
+
+def _shares(plan, work):
+    """:func:`tier_shares` of a plan already made."""
     dem = work.demand / work.demand.sum()
     held = plan.copies * work.size_bytes
     rows = [{"tier": "ram", "traffic_share": float((plan.ram_fraction * dem).sum()),
