@@ -30,10 +30,11 @@ def check_range(name, value, low=None, high=None, *, low_open=False, high_open=F
     """
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ValueError(f"{name}={value!r} is not a number; expected {_describe(low, high, low_open, high_open)}")
-    if integer and int(value) != value:
-        raise ValueError(f"{name}={value!r} must be a whole number in {_describe(low, high, low_open, high_open)}")
     if math.isnan(value):
         raise ValueError(f"{name}=nan is not allowed; expected {_describe(low, high, low_open, high_open)}")
+    # isinf first: int(inf) raises OverflowError, which would not name the parameter.
+    if integer and (math.isinf(value) or int(value) != value):
+        raise ValueError(f"{name}={value!r} must be a whole number in {_describe(low, high, low_open, high_open)}")
     too_low = low is not None and (value <= low if low_open else value < low)
     too_high = high is not None and (value >= high if high_open else value > high)
     if too_low or too_high:

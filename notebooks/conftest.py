@@ -29,7 +29,7 @@ def _missing(path: str) -> str | None:
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        path = str(item.fspath)
+        path = str(item.path)
         if path.endswith(".ipynb"):
             reason = _missing(path)
             if reason:

@@ -20,11 +20,13 @@ GRID = [0.5, 1.0, 1.5]
 
 
 def test_spec_html_is_deterministic_and_carries_an_svg():
-    spec = alt.Chart(_model(1.0)).mark_line().encode(x="x", y="y").to_dict()
+    # A title holding "</script>" would end the inline script early unless the payload escapes it.
+    spec = alt.Chart(_model(1.0)).mark_line().encode(x="x", y="y").properties(title="a </script> b").to_dict()
     a, b = render.spec_html(spec), render.spec_html(copy.deepcopy(spec))
     assert a == b
     assert '<div id="labcdn-chart-' in a and "<svg" in a and "window.vegaEmbed" in a
-    assert "</script>" not in a.split("<script", 1)[1][:-len("</script>")]  # the spec cannot end the script early
+    script = a.split("<script", 1)[1][:-len("</script>")]
+    assert "</script>" not in script and "a <\\/script> b" in script  # escaped, still in the spec
 
 
 def test_precompute_stacks_one_frame_per_grid_value():
