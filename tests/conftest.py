@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
+import numba
+import numpy as np
 import pytest
 from hypothesis import settings
 
@@ -14,6 +17,15 @@ from hypothesis import settings
 settings.register_profile("dev", print_blob=True)
 settings.register_profile("ci", derandomize=True, print_blob=True, database=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture(autouse=True)
+def _wrapping_integers_without_jit():
+    """Compiled kernels wrap uint64 arithmetic (hashes, SplitMix64) silently; under NUMBA_DISABLE_JIT they run on
+    NumPy scalars, whose intended wrap-around warns (an error here). Silence only that, and only then."""
+    with np.errstate(over="ignore") if numba.config.DISABLE_JIT else contextlib.nullcontext():
+        yield
+
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")

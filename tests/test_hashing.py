@@ -25,16 +25,6 @@ SMALL = settings(max_examples=25, deadline=None)
 u64 = st.integers(0, 2**64 - 1)
 
 
-@pytest.fixture(autouse=True)
-def _wrapping_integers_without_jit():
-    """Under NUMBA_DISABLE_JIT the kernels run on NumPy scalars, whose (intended) uint64 wrap-around warns."""
-    if numba.config.DISABLE_JIT:
-        with np.errstate(over="ignore"):
-            yield
-    else:
-        yield
-
-
 def random_hashes(size, seed):
     return np.random.default_rng(seed).integers(0, 2**64, size=size, dtype=np.uint64)
 

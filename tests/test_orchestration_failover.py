@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numba
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -18,16 +17,6 @@ from labcdn.orchestration.failover import (
     negotiated_session_timeout,
     yearly_availability,
 )
-
-
-@pytest.fixture(autouse=True)
-def _wrapping_integers_without_jit():
-    """Under NUMBA_DISABLE_JIT SplitMix64 runs on NumPy scalars, whose (intended) uint64 wrap-around warns."""
-    if numba.config.DISABLE_JIT:
-        with np.errstate(over="ignore"):
-            yield
-    else:
-        yield
 
 
 def kernel_times(seeds, members, tick, ticks, delay, pre_vote, max_time=100.0):

@@ -6,7 +6,6 @@ import json
 import math
 
 import naive_replication as naive
-import numba
 import numpy as np
 import polars as pl
 import pytest
@@ -18,16 +17,6 @@ import labcdn.replication as R
 
 SMALL = settings(max_examples=30, deadline=None)
 SMALL_DEFAULTS = R.Defaults(servers=20, titles=40, flash_servers=3, storage_servers=2, requests=20_000)
-
-
-@pytest.fixture(autouse=True)
-def _wrapping_integers_without_jit():
-    """Under NUMBA_DISABLE_JIT the kernels run on NumPy scalars, whose (intended) uint64 wrap-around warns."""
-    if numba.config.DISABLE_JIT:
-        with np.errstate(over="ignore"):
-            yield
-    else:
-        yield
 
 
 def holder_lists(p):

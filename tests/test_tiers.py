@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import naive_replication as naive
-import numba
 import numpy as np
 import polars as pl
 import pytest
@@ -19,15 +18,6 @@ SMALL = settings(max_examples=30, deadline=None)
 SMALL_DEFAULTS = R.Defaults(servers=20, titles=40, flash_servers=3, storage_servers=2)
 TINY_FLASH = T.ServerType("flash", nic_gbps=100.0, disk_gbps=200.0, storage_tb=0.004, ram_gb=0.5)
 TINY_STORAGE = T.ServerType("storage", nic_gbps=40.0, disk_gbps=36.0, storage_tb=0.03, ram_gb=0.1)
-
-
-@pytest.fixture(autouse=True)
-def _wrapping_integers_without_jit():
-    if numba.config.DISABLE_JIT:
-        with np.errstate(over="ignore"):
-            yield
-    else:
-        yield
 
 
 def views_rank(demand, size):
