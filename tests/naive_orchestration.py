@@ -483,16 +483,32 @@ def raft_election(seed, members, tick, election_ticks, delay, pre_vote, max_time
 
 
 def hpa_recommendation(ready, unready, utilisation, target, tolerance):
+    """Kubernetes' ``GetResourceReplicas`` (pkg/controller/podautoscaler/replica_calculator.go), branch for branch.
+
+    Pods are kept as a name -> usage table, as the controller keeps its metrics: ready pods report
+    ``utilisation`` (as a fraction of their request), unready pods report nothing until a scale-up
+    fills them in at 0. No missing pods (every ready pod reports).
+    """
     current = ready + unready
-    if ready == 0:
+    metrics = {f"ready-{i}": utilisation for i in range(ready)}
+    if not metrics:  # "did not receive metrics for targeted pods": the controller keeps the count
         return current
-    ratio = utilisation / target
-    if abs(ratio - 1.0) <= tolerance:
+    usage_ratio = utilisation / target  # every reporting pod has the same usage and request
+    scale_up_with_unready = unready > 0 and usage_ratio > 1.0
+    if not scale_up_with_unready:
+        if math.fabs(1.0 - usage_ratio) <= tolerance:
+            return current
+        return math.ceil(usage_ratio * len(metrics))
+    for i in range(unready):  # on a scale-up, unready pods count as using 0 % of their request
+        metrics[f"unready-{i}"] = 0.0
+    new_ratio = usage_ratio * ready / len(metrics)  # the mean over all pods, 0 for the unready ones
+    if (math.fabs(1.0 - new_ratio) <= tolerance or (usage_ratio < 1.0 and new_ratio > 1.0)
+            or (usage_ratio > 1.0 and new_ratio < 1.0)):
         return current
-    if ratio > 1.0 and unready > 0:
-        ratio = ratio * ready / current
-        return current if ratio <= 1.0 + tolerance else math.ceil(ratio * current)
-    return math.ceil(ratio * ready)
+    new_replicas = math.ceil(new_ratio * len(metrics))
+    if (new_ratio < 1.0 and new_replicas > current) or (new_ratio > 1.0 and new_replicas < current):
+        return current
+    return new_replicas
 
 
 def autoscale(load, controller, p, initial):

@@ -32,6 +32,9 @@ def test_hpa_counts_unready_pods_as_idle_when_scaling_up():
     assert hpa_recommendation(4, 4, 0.75, 0.5, 0.1) == 8
     # 4 ready at 400 % of target, 2 not ready: 4 x 4 / 6 = 2.67 -> ceil(2.67 x 6) = 16
     assert hpa_recommendation(4, 2, 2.0, 0.5, 0.1) == 16
+    # 352 ready at 125 %, 48 not ready: the new ratio is fl(1.1), and |1 - fl(1.1)| > 0.1 in floats, so Kubernetes
+    # scales to ceil(1.1 x 400) = 441 rather than keeping 400
+    assert hpa_recommendation(352, 48, 0.5, 0.4, 0.1) == 441
 
 
 @settings(max_examples=300, deadline=None)

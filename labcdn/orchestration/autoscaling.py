@@ -142,19 +142,22 @@ def hpa_recommendation(ready, unready, utilisation, target, tolerance):
 
     ``ratio = utilisation / target``; within ``tolerance`` of 1 nothing changes;
     otherwise ``ceil(ratio x ready)``. When scaling up while ``unready`` pods exist,
-    they count as using 0: ``ratio`` becomes ``ratio x ready / (ready + unready)`` and
-    if that no longer exceeds ``1 + tolerance`` the count stays ``ready + unready``.
+    they count as using 0: ``ratio`` becomes ``ratio x ready / (ready + unready)``, and
+    if that is within ``tolerance`` of 1 or no longer above 1 the count stays
+    ``ready + unready``. The tests are written as ``GetResourceReplicas`` in
+    Kubernetes' ``replica_calculator.go`` writes them (``|1 - ratio| <= tolerance``),
+    so float rounding at the boundary falls the same way.
     Returns the recommended replica count (``ready + unready`` for "no change").
     """
     current = ready + unready
     if ready == 0:
         return current
     ratio = utilisation / target
-    if abs(ratio - 1.0) <= tolerance:
+    if abs(1.0 - ratio) <= tolerance:
         return current
     if ratio > 1.0 and unready > 0:
         ratio = ratio * ready / current
-        if ratio <= 1.0 + tolerance:
+        if abs(1.0 - ratio) <= tolerance or ratio < 1.0:  # too small a change, or the direction reverses
             return current
         return np.int64(math.ceil(ratio * current))
     return np.int64(math.ceil(ratio * ready))
