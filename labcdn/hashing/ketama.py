@@ -14,7 +14,7 @@ servers that stayed: see :func:`labcdn.hashing.disruption`.
 
 References
 ----------
-.. [1] R. J. Jenkins, "libketama: consistent hashing library for memcached
+.. [1] R. Jones (last.fm), "libketama: consistent hashing library for memcached
    clients", last.fm, 2007.
 .. [2] libmemcached ``hosts.cc``: ``MEMCACHED_POINTS_PER_SERVER_KETAMA = 160``,
    weighted ``floor(pct * 160 / 4 * n) * 4``.

@@ -13,7 +13,7 @@ References
 ----------
 .. [1] G. L. Steele, D. Lea, C. H. Flood, "Fast splittable pseudorandom number
    generators", OOPSLA 2014.
-.. [2] R. J. Jenkins, libketama / libmemcached ``ketama`` distribution (MD5,
+.. [2] R. Jones (last.fm), libketama / libmemcached ``ketama`` distribution (MD5,
    4 points per digest).
 .. [3] L. Breslau, P. Cao, L. Fan, G. Phillips, S. Shenker, "Web caching and
    Zipf-like distributions: evidence and implications", INFOCOM 1999.
