@@ -2,16 +2,41 @@
 
 Each function runs one study at its defaults, or with the options given, and
 returns its headline metrics as a plain dict; the CLI prints it or dumps it as
-JSON. Models stay in their modules: nothing here computes a number itself.
+JSON. Models stay in their packages: nothing here computes a number itself.
+:data:`COMMANDS` is the table :mod:`labcdn.cli.main` builds its parser from;
+this module imports nothing from it.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
-from labcdn.cli import command
+
+@dataclass(frozen=True)
+class Command:
+    """A study's subcommand: its options and the function returning its headline metrics."""
+
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], dict]
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, help: str, add_arguments=lambda parser: None):
+    """Register ``run(args) -> dict`` as the subcommand ``name``."""
+
+    def register(run):
+        COMMANDS[name] = Command(help, add_arguments, run)
+        return run
+
+    return register
 
 
 def _datasets_args(parser):
@@ -144,8 +169,8 @@ def replication_command(args) -> dict:
     return replication.summary()
 
 
-@command("locks", "serving 100 Gbps from one server: the modelled steps beside the published ones")
-def locks_command(args) -> dict:
+@command("serving", "serving 100 Gbps from one server: the modelled steps beside the published ones")
+def serving_command(args) -> dict:
     from labcdn import serving
 
     return serving.summary()
