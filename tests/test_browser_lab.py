@@ -1,82 +1,57 @@
-"""JupyterLab in a real browser: open a chapter, Run All, move a slider, see the output change."""
+"""JupyterLab in a real browser: a chapter opened before Run All shows its charts and panels; after Run All,
+every live panel redraws when its slider moves; and nothing reaches the network."""
 
 from __future__ import annotations
 
-import os
-import secrets
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
-from browser import OfflineGuard
+from browser import OfflineGuard, jupyter_lab, run_all, trust
 from conftest import ROOT
 
 pytestmark = pytest.mark.browser
 
 CHAPTER = "01_popularity.ipynb"
-IDLE = "Python 3 (ipykernel) | Idle"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+UNRUN = "03_hashing.ipynb"
 
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory, artifacts):
-    """A JupyterLab server on a free local port with a random token; stopped by its PID."""
+    """A JupyterLab server on a free local port with a random token, the notebooks trusted as `make lab` does."""
     home = tmp_path_factory.mktemp("lab")
-    port, token = free_port(), secrets.token_hex(16)
-    env = {
-        **os.environ,
-        "JUPYTER_CONFIG_DIR": str(home / "config"),
-        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
-        "JUPYTERLAB_SETTINGS_DIR": str(home / "settings"),
-    }
-    cmd = [
-        str(Path(sys.executable).with_name("jupyter")),
-        "lab",
-        "--no-browser",
-        "--ip=127.0.0.1",
-        f"--port={port}",
-        "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}",
-        f"--ServerApp.root_dir={ROOT / 'notebooks'}",
-        "--LabServerApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-        "--LabApp.news_url=None",
-        "--LabApp.extension_manager=readonly",
-        "--allow-root",
-    ]
-    log = (artifacts / "jupyterlab.log").open("w")
-    proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=2).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                proc.wait()
-                log.close()
-                pytest.fail(f"jupyter lab did not start; see {artifacts / 'jupyterlab.log'}")
-            time.sleep(0.5)
-    yield url, token
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-    log.close()
+    trust(sorted((ROOT / "notebooks").glob("*.ipynb")), home)
+    with jupyter_lab(ROOT / "notebooks", home, artifacts / "jupyterlab.log") as server:
+        yield server
+
+
+def test_chapter_readable_before_run_all(browser, lab, artifacts):
+    """Opened without running: every chart output shows as a picture, no panel falls back to its text repr."""
+    url, token = lab
+    guard = OfflineGuard()
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    guard.attach(page)
+    page.goto(f"{url}/lab/tree/{UNRUN}?token={token}", wait_until="domcontentloaded")
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=120_000)
+    page.wait_for_function(
+        "() => document.querySelectorAll('.jp-OutputArea-output .labcdn-chart').length > 0"
+    )
+    # Outputs render lazily as they scroll into view: walk the notebook once.
+    page.evaluate(
+        "async () => { const s = document.querySelector('.jp-WindowedPanel-outer') || document.scrollingElement;"
+        " for (let y = 0; y < s.scrollHeight; y += 600) { s.scrollTop = y; await new Promise(r => setTimeout(r, 60)); } }"
+    )
+    charts = page.locator(".jp-OutputArea-output .labcdn-chart")
+    n = charts.count()
+    empty = [i for i in range(n) if charts.nth(i).locator("svg path, svg .mark-group, img").count() == 0]
+    reprs = page.locator(".jp-OutputArea-output pre", has_text="VBox(children=").count()
+    page.locator(".jp-OutputArea-output .labcdn-chart").first.screenshot(
+        path=str(artifacts / "lab-unrun-chart.png")
+    )
+    page.close()
+    assert n > 0, f"{UNRUN}: no chart outputs found before Run All"
+    assert empty == [], f"{UNRUN}: charts {empty} of {n} show no picture before Run All"
+    assert reprs == 0, f"{UNRUN}: {reprs} widget panels show as VBox(children=...) text"
+    assert guard.blocked == [], guard.blocked
 
 
 def test_run_all_then_move_a_slider(browser, lab, artifacts):
@@ -86,18 +61,13 @@ def test_run_all_then_move_a_slider(browser, lab, artifacts):
     guard.attach(page)
     t0 = time.perf_counter()
     page.goto(f"{url}/lab/tree/{CHAPTER}?token={token}", wait_until="domcontentloaded")
-    page.get_by_text(IDLE).wait_for(timeout=120_000)
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
-    page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
-    n_code = page.locator(".jp-CodeCell").count()
-    page.wait_for_function(
-        "n => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
-        ".filter(e => /\\[\\d+\\]/.test(e.textContent)).length === n",
-        arg=n_code,
-        timeout=300_000,
-    )
+    run_all(page, timeout_ms=300_000)
     ran = time.perf_counter() - t0
-    panel = page.locator(".jp-CodeCell .widget-vbox").filter(has=page.locator(".widget-output .labcdn-chart")).first
+    panel = (
+        page.locator(".jp-CodeCell .widget-vbox")
+        .filter(has=page.locator(".widget-output .labcdn-chart"))
+        .first
+    )
     output = panel.locator(".widget-output").first
     output.scroll_into_view_if_needed()
     before = output.inner_html()

@@ -62,3 +62,29 @@ def test_bind_needs_a_layer_with_the_column():
     with pytest.raises(ValueError, match="value="):
         grid_slider.bind(alt.Chart(grid_slider.precompute(_model, "a", GRID)).mark_line(), "a", GRID,
                          label="a", value=9.0)
+
+
+def test_table_formats_for_readers_and_is_stable():
+    from labcdn.charts.tables import table
+
+    frame = pl.DataFrame(
+        {"policy": ["ring", "maglev"], "moved": [383.0, 1200.0], "share": [-0.00001, 0.2512], "n": [1, 2000]}
+    )
+    a = table(frame, percent=["share"], units={"moved": "files"})._repr_mimebundle_()
+    b = table(frame.clone(), percent=["share"], units={"moved": "files"})._repr_mimebundle_()
+    assert a == b  # a stable id: re-execution gives the same bytes
+    html = a["text/html"]
+    for shown in ("383", "1,200", "0.0%", "25.1%", "2,000", "moved (files)"):
+        assert f">{shown}<" in html, shown
+    for raw in (">383.0<", ">-0.0%<", ">f64<", ">str<", '>"ring"<', "…"):
+        assert raw not in html, raw
+    assert "f64" not in a["text/plain"] and "shape:" not in a["text/plain"]
+
+
+def test_table_refuses_what_a_reader_cannot_read():
+    from labcdn.charts.tables import table
+
+    with pytest.raises(ValueError, match="max_rows"):
+        table(pl.DataFrame({"x": list(range(100))}))
+    with pytest.raises(ValueError, match="not in the frame"):
+        table(pl.DataFrame({"x": [1]}), percent=["y"])

@@ -7,12 +7,17 @@ to every page, so the vendored bundles live outside ``_static`` (in
 
 - Vega, Vega-Lite and vega-embed: vl-convert's bundle, wrapped in a function so
   Sphinx's global ``_`` and require.js's ``define`` cannot collide with it. Added
-  to every page that holds a ``labcdn-chart``.
+  to every page that holds a ``labcdn-chart``, followed by ``vega-fit.js`` (beside
+  this file), which fits each live chart to its column: "container" width for a
+  single view, wrapped panels and facets, legends below the plot.
 - ipywidgets: require.js and ``@jupyter-widgets/html-manager``'s ``embed-amd.js``
   (with its font files beside it), added to pages whose notebook saved widget
   state; the manager is told to load any further module from the book itself.
 - MathJax: ``es5/tex-mml-chtml.js`` and its woff fonts, copied to
   ``_static/labcdn/mathjax`` (``mathjax_path`` in ``_config.yml`` points there).
+- Build logs: myst-nb writes ``reports/*.err.log`` into the output folder when a
+  notebook's execution logs errors; they are for the builder (the log names them),
+  not for readers, so they are moved out of the site to ``<outdir>/../reports``.
 """
 
 from __future__ import annotations
@@ -22,9 +27,13 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 STATIC_SUBDIR = "labcdn"
 VEGA_BUNDLE = f"{STATIC_SUBDIR}/vega-bundle.js"
+VEGA_FIT = f"{STATIC_SUBDIR}/vega-fit.js"
 REQUIRE_JS = f"{STATIC_SUBDIR}/require.min.js"
 EMBED_AMD = f"{STATIC_SUBDIR}/embed-amd.js"
 MATHJAX_SHIM = f"{STATIC_SUBDIR}/mathjax-hub-shim.js"
@@ -82,6 +91,7 @@ def _on_page(app, pagename, templatename, context, doctree):
         return
     if _has_chart(doctree):
         app.add_js_file(VEGA_BUNDLE, priority=100)
+        app.add_js_file(VEGA_FIT, priority=101)
     if _has_widgets(app, pagename):
         # require.js must run after every other classic script: a UMD script that runs later
         # (the theme's clipboard.min.js) would call its anonymous define() and break it
@@ -104,12 +114,28 @@ def _on_finished(app, exception):
     wrapped = "(function(define, module, exports){\n" + bundle + "\n}).call(window);\n"
     (target / "vega-bundle.js").write_text(wrapped, encoding="utf-8")
     (target / "mathjax-hub-shim.js").write_text(_MATHJAX_SHIM_JS, encoding="utf-8")
+    shutil.copyfile(Path(__file__).with_name("vega-fit.js"), target / "vega-fit.js")
     vendor = _vendor_dir(app)
     shutil.copyfile(vendor / "requirejs" / "require.js", target / "require.min.js")
     for path in (vendor / "html-manager" / "dist").iterdir():
         if path.suffix != ".map" and path.is_file():
             shutil.copyfile(path, target / path.name)
     shutil.copytree(vendor / "mathjax", target / "mathjax", dirs_exist_ok=True)
+    _move_build_logs(Path(app.outdir))
+
+
+def _move_build_logs(outdir: Path) -> None:
+    """Keep execution logs out of the published site (they stay beside it for the builder)."""
+    reports = outdir / "reports"
+    if not reports.is_dir():
+        return
+    keep = outdir.parent / "reports"
+    keep.mkdir(parents=True, exist_ok=True)
+    for log in sorted(reports.glob("*.log")):
+        shutil.move(str(log), keep / log.name)
+        logger.info(f"labcdn_offline: build log {log.name} moved out of the site to {keep}")
+    if not any(reports.iterdir()):
+        reports.rmdir()
 
 
 def setup(app):

@@ -1,0 +1,200 @@
+"""Slider latency in a real JupyterLab: move every slider of every live panel, time the redraw end to end.
+
+    python benchmarks/bench_sliders.py                 # every chapter with a live panel
+    python benchmarks/bench_sliders.py 03 05 --moves 10
+
+For each chapter: start JupyterLab (loopback, free port, random token; stopped by its PID), open the
+notebook in Debian's chromium (playwright, no network), Run All, then for each ``labcdn.ui.live`` panel and
+each slider in it press ArrowRight/ArrowLeft on the focused handle ``--moves`` times (alternating, so the
+value stays near its default). End to end is measured inside the page: from the key event to the last DOM
+change of the panel's Output area (settled: no further change for 150 ms). The kernel side logs its own split
+(``labcdn.ui.controls.TIMINGS_ENV``): model (the notebook's ``draw``, model and chart object), chart (spec),
+render (SVG by vl-convert), and the rest is transport plus the browser's work.
+
+Writes ``benchmarks/results/sliders.csv`` and prints a table. Benchmarks assert nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from browser import CHROMIUM, CHROMIUM_ARGS, OfflineGuard, jupyter_lab, run_all, trust  # noqa: E402
+
+from labcdn.ui.controls import TIMINGS_ENV  # noqa: E402
+
+RESULTS = HERE / "results" / "sliders.csv"
+SETTLE_MS = 150
+MOVE_TIMEOUT_MS = 30_000
+
+# One move, timed in the page: the key event on the focused handle -> the Output area's last DOM change.
+ARM_JS = """
+([output]) => {
+  const b = window.__labcdnBench = {t0: null, last: null};
+  b.obs = new MutationObserver(() => { b.last = performance.now(); });
+  b.obs.observe(output, {childList: true, subtree: true, characterData: true, attributes: true});
+  document.addEventListener('keydown', () => { if (b.t0 === null) { b.t0 = performance.now(); } },
+                            {capture: true, once: true});
+}
+"""
+WAIT_JS = """
+async ([output, settle, limit]) => {
+  const b = window.__labcdnBench;
+  while (true) {
+    await new Promise(r => setTimeout(r, 10));
+    const now = performance.now();
+    if (b.t0 !== null && b.last !== null && now - b.last >= settle
+        && output.querySelector('.labcdn-chart, img, pre, table')) break;
+    if (b.t0 === null || now - b.t0 > limit) break;
+  }
+  b.obs.disconnect();
+  await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return (b.t0 === null || b.last === null) ? null : b.last - b.t0;
+}
+"""
+
+
+def chapters_with_panels(selected: list[str]) -> list[Path]:
+    paths = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    paths = [p for p in paths if "ui.live(" in p.read_text(encoding="utf-8")]
+    if selected:
+        paths = [p for p in paths if any(p.name.startswith(s) for s in selected)]
+    return paths
+
+
+def quantile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def bench_chapter(browser, path: Path, moves: int, log_dir: Path) -> list[dict]:
+    home = Path(tempfile.mkdtemp(prefix="labcdn-bench-"))
+    timings = log_dir / f"{path.stem}.jsonl"
+    timings.write_text("")
+    trust([path], home)
+    rows = []
+    with jupyter_lab(
+        path.parent, home, log_dir / f"{path.stem}-lab.log", env={TIMINGS_ENV: str(timings)}
+    ) as (
+        url,
+        token,
+    ):
+        guard = OfflineGuard()
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        guard.attach(page)
+        page.goto(f"{url}/lab/tree/{path.name}?token={token}", wait_until="domcontentloaded")
+        run_all(page)
+        # Top-level panels: a VBox whose last child is an Output area (ui.live's layout).
+        panels = page.locator(".jp-OutputArea-output > .widget-vbox").filter(
+            has=page.locator(".widget-output")
+        )
+        for p in range(panels.count()):
+            panel = panels.nth(p)
+            panel.scroll_into_view_if_needed()
+            output = panel.locator(":scope > .widget-output").first
+            sliders = panel.locator(".widget-slider")
+            for s in range(sliders.count()):
+                slider = sliders.nth(s)
+                label = slider.locator(".widget-label").first.inner_text().strip()
+                handle = slider.locator(".noUi-handle").first
+                before = len(timings.read_text().splitlines())
+                e2e = []
+                for i in range(moves):
+                    at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
+                    at_min = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemin")
+                    key = "ArrowLeft" if at_max or (i % 2 == 1 and not at_min) else "ArrowRight"
+                    out_el = output.element_handle()
+                    page.evaluate(ARM_JS, [out_el])
+                    handle.focus()
+                    page.keyboard.press(key)
+                    ms = page.evaluate(WAIT_JS, [out_el, SETTLE_MS, MOVE_TIMEOUT_MS])
+                    if ms is not None:
+                        e2e.append(ms)
+                kernel = [json.loads(line) for line in timings.read_text().splitlines()[before:]]
+                rows.append(summarise(path.stem, p, label, e2e, kernel, moves))
+                print(format_row(rows[-1]), flush=True)
+        page.close()
+        if guard.blocked:
+            print(f"  {path.name}: blocked network requests: {guard.blocked}")
+    return rows
+
+
+def summarise(chapter: str, panel: int, label: str, e2e: list[float], kernel: list[dict], moves: int) -> dict:
+    def median_ms(key: str) -> float:
+        return 1e3 * statistics.median(k[key] for k in kernel) if kernel else float("nan")
+
+    row = {
+        "chapter": chapter,
+        "panel": panel,
+        "draw": kernel[0]["draw"] if kernel else "",
+        "slider": label,
+        "moves": moves,
+        "redraws": len(e2e),
+        "p50_ms": quantile(e2e, 0.5) if e2e else float("nan"),
+        "p95_ms": quantile(e2e, 0.95) if e2e else float("nan"),
+        "model_ms": median_ms("model_s"),
+        "chart_ms": median_ms("chart_s"),
+        "render_ms": median_ms("render_s"),
+    }
+    row["rest_ms"] = row["p50_ms"] - row["model_ms"] - row["chart_ms"] - row["render_ms"]
+    return row
+
+
+HEADER = f"{'chapter':<16} {'#':>1} {'slider':<34} {'n':>3} {'p50':>7} {'p95':>7} {'model':>7} {'chart':>6} {'render':>6} {'rest':>6}"
+
+
+def format_row(r: dict) -> str:
+    return (
+        f"{r['chapter']:<16} {r['panel']:>1} {r['slider'][:34]:<34} {r['redraws']:>3} {r['p50_ms']:7.0f} "
+        f"{r['p95_ms']:7.0f} {r['model_ms']:7.0f} {r['chart_ms']:6.0f} {r['render_ms']:6.0f} {r['rest_ms']:6.0f}"
+    )
+
+
+def main(argv: list[str] | None = None, out: Path = RESULTS) -> list[dict]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "chapters", nargs="*", help="chapter prefixes such as 03 (default: all with a live panel)"
+    )
+    parser.add_argument("--moves", type=int, default=10, help="moves per slider (>= 10 for a p95)")
+    parser.add_argument("--out", type=Path, default=out)
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    log_dir = Path(tempfile.mkdtemp(prefix="labcdn-sliders-"))
+    print("times in ms; end to end p50/p95 over the moves; model/chart/render: kernel-side medians")
+    print(HEADER, flush=True)
+    rows: list[dict] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        for path in chapters_with_panels(args.chapters):
+            t0 = time.perf_counter()
+            rows += bench_chapter(browser, path, args.moves, log_dir)
+            print(f"  ({path.name}: {time.perf_counter() - t0:.0f} s including Run All)", flush=True)
+        browser.close()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    with args.out.open("w", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]) if rows else ["chapter"])
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"wrote {args.out}")
+    return rows
+
+
+def run(quick: bool = False) -> list:
+    """Entry point for ``benchmarks/run.py``: prints its own table (latencies, not peer ratios)."""
+    main(["--moves", "10"])
+    return []
+
+
+if __name__ == "__main__":
+    main()
