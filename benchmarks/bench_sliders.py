@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import signal
 import statistics
 import sys
 import tempfile
@@ -54,7 +55,7 @@ async ([output, settle, limit]) => {
     await new Promise(r => setTimeout(r, 10));
     const now = performance.now();
     if (b.t0 !== null && b.last !== null && now - b.last >= settle
-        && output.querySelector('.labcdn-chart, img, pre, table')) break;
+        && output.querySelector('.labcdn-chart svg, .jp-RenderedVegaLite svg, img, pre, table')) break;
     if (b.t0 === null || now - b.t0 > limit) break;
   }
   b.obs.disconnect();
@@ -170,6 +171,8 @@ def main(argv: list[str] | None = None, out: Path = RESULTS) -> list[dict]:
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
+    # A SIGTERM (a timeout, a CI cancel) unwinds like an exception, so each JupyterLab is stopped by its PID.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     log_dir = Path(tempfile.mkdtemp(prefix="labcdn-sliders-"))
     print("times in ms; end to end p50/p95 over the moves; model/chart/render: kernel-side medians")
     print(HEADER, flush=True)

@@ -77,10 +77,10 @@ def test_run_all_then_move_a_slider(browser, lab, artifacts):
     page.wait_for_function(
         "([el, before]) => el.innerHTML !== before", arg=[output.element_handle(), before], timeout=30_000
     )
+    # After a move the chart is drawn in the browser (JupyterLab's Vega-Lite renderer), not sent as SVG.
+    output.locator(".jp-RenderedVegaLite svg .mark-group").first.wait_for(timeout=30_000)
     panel.screenshot(path=str(artifacts / "lab-slider.png"))
     print(f"Run All in {ran:.1f} s; slider redraw observed")
-    after = output.inner_html()
     page.close()
-    assert "labcdn-chart" in after, "the slider's output no longer holds a chart"
     assert guard.blocked == [], f"JupyterLab page tried to reach the network: {guard.blocked}"
     assert guard.errors == [], guard.errors

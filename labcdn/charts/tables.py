@@ -89,7 +89,7 @@ def table(
     key = hashlib.sha1(
         repr((frame.to_dicts(), title, subtitle, sorted(percent), shown, decimals, sig_figs)).encode()
     ).hexdigest()[:12]
-    gt = GT(frame, id=f"labcdn-table-{key}").cols_label(**shown)
+    gt = GT(frame, id=f"labcdn-table-{key}").cols_label(**shown).sub_missing(missing_text="—")
     if title or subtitle:
         gt = gt.tab_header(title=title or "", subtitle=subtitle)
     for col, dtype in frame.schema.items():
