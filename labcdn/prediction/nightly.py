@@ -167,7 +167,7 @@ def versus_reactive(params: NightlyParams | None = None, *, sessions_per_day: in
     s = scene if scene is not None else scenario(p)
     req = sessions.sample_requests(s.catalogue, s.shares, s.title_views, sessions_per_day,
                                    rng=rng_from(p.seed + 3))
-    trace = caching.policies._prepare(req.file, req.size_bytes)  # checked once, replayed at every capacity
+    trace = caching.prepare_trace(req.file, req.size_bytes)  # checked once, replayed at every capacity
     counts = req.daily_views(s.catalogue.n_files)
     scored = req.day >= 1
     scored_bytes = req.size_bytes[scored]
@@ -179,7 +179,7 @@ def versus_reactive(params: NightlyParams | None = None, *, sessions_per_day: in
     for frac, policy in tqdm(jobs, desc="proactive vs reactive", disable=not progress, leave=False):
         capacity = int(frac * total)
         if policy in caching.POLICIES:
-            hit = trace.replay(policy, caching.policies._check_capacity(capacity))
+            hit = trace.replay(policy, caching.check_capacity(capacity))
             ratio = float(np.dot(scored_bytes, hit[scored])) / scored_total
             label = policy
         else:
