@@ -27,7 +27,7 @@ References
    Technology Blog, 2017.
 """
 
-from labcdn.serving.appliance import ServerConfig, ServerResult, evaluate, step_configs
+from labcdn.serving.appliance import ServerConfig, ServerResult, step_configs
 from labcdn.serving.calibration import (
     PLATFORMS,
     Calibration,
@@ -36,7 +36,7 @@ from labcdn.serving.calibration import (
     default_calibration,
     read_calibration,
 )
-from labcdn.serving.fitting import SENSITIVITY, calibrate, default_fit, sensitivity
+from labcdn.serving.fitting import SENSITIVITY, calibrate, default_fit, evaluate, sensitivity
 from labcdn.serving.network import ClosedNetwork, NetworkSolution, asymptotic_bounds, solve
 from labcdn.serving.published import POST, STEPS, Step
 from labcdn.serving.simulation import SimulationResult, simulate

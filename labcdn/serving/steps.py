@@ -17,9 +17,9 @@ from typing import NamedTuple
 
 import polars as pl
 
-from labcdn.serving.appliance import ServerConfig, ServerResult, evaluate, step_configs
+from labcdn.serving.appliance import ServerConfig, ServerResult, step_configs
 from labcdn.serving.calibration import FIT_ROWS, default_calibration
-from labcdn.serving.fitting import default_fit
+from labcdn.serving.fitting import default_fit, evaluate
 from labcdn.serving.published import POST, STEPS
 from labcdn.serving.usl import usl_table
 
