@@ -1,4 +1,4 @@
-"""Tests for labcdn.tiers: the allocation against a slow reference, cutoffs, RAM, tables and errors."""
+"""Tests for labcdn.replication's tiers: the allocation against a slow reference, cutoffs, RAM, tables and errors."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import labcdn.replication as R
-import labcdn.tiers as T
+import labcdn.replication as T
 
 SMALL = settings(max_examples=30, deadline=None)
 SMALL_DEFAULTS = R.Defaults(servers=20, titles=40, flash_servers=3, storage_servers=2)
