@@ -198,10 +198,10 @@ def orchestration_command(args) -> dict:
 
 def _sweep_args(parser):
     # dest: the CLI keeps the subcommand's name in args.study. No choices=: listing the studies would import
-    # every model on each CLI start; a wrong name is reported with the valid ones (labcdn.studies.get).
+    # every model on each CLI start; a wrong name is reported with the valid ones (labcdn.sweep.registry.get).
     parser.add_argument("--study", dest="sweep_study", required=True, metavar="STUDY",
                         help="study whose model is swept: ranking, prediction, hashing, serving, balancing, "
-                             "orchestration, replication (labcdn.studies)")
+                             "orchestration, replication (labcdn.sweep.STUDIES)")
     parser.add_argument("--grid", action="append", required=True, metavar="GRID",
                         help="JSON ({\"name\": [values]} or a list of points) or name=v1,v2 pairs; "
                              "name=start:stop:count for evenly spaced values; repeat to add parameters")
