@@ -16,9 +16,11 @@
 Modules: :mod:`~labcdn.caching.policies` (the reactive policies' semantics),
 :mod:`~labcdn.caching.eviction` (their kernels), :mod:`~labcdn.caching.trace`
 (the checked trace, its replay and tally), :mod:`~labcdn.caching.ranked`
-(the ranked fill and the curves).
+(the ranked fill and the curves), :mod:`~labcdn.caching.figures` (published
+numbers).
 """
 
+from labcdn.caching.figures import ONE_HIT_VIDEOS, PUBLISHED
 from labcdn.caching.policies import POLICIES, simulate
 from labcdn.caching.ranked import RANKED, RANKED_HINDSIGHT, hit_ratio_curves, one_hit_wonders, ranked_fill
 from labcdn.caching.trace import (
@@ -35,7 +37,9 @@ from labcdn.caching.trace import (
 __all__ = [
     "MAX_CAPACITY_BYTES",
     "MAX_OBJECT_BYTES",
+    "ONE_HIT_VIDEOS",
     "POLICIES",
+    "PUBLISHED",
     "RANKED",
     "RANKED_HINDSIGHT",
     "CacheResult",

@@ -18,11 +18,13 @@
 :func:`study`                      the chapter's headline: both rankings, curves and ratio (``labcdn ranking``)
 :func:`ratio_sweep`                the ratio as each demand or catalogue parameter moves
 :func:`within_title`               share of a title's bytes its most-viewed files carry
+:data:`PUBLISHED`                  the chapter's published figures with their sources (:data:`STORAGE_RATIO`, ...)
 =================================  ==========================================================
 
 Modules: :mod:`~labcdn.popularity.catalogue` (the ladder and the catalogue),
 :mod:`~labcdn.popularity.demand` (views per file), :mod:`~labcdn.popularity.ranking`
-(fill by rank and the study).
+(fill by rank and the study), :mod:`~labcdn.popularity.figures` (published
+numbers), :mod:`~labcdn.popularity.sweep_point` (the study for :mod:`labcdn.sweep`).
 """
 
 from labcdn.popularity.catalogue import (
@@ -45,6 +47,7 @@ from labcdn.popularity.demand import (
     file_views,
     title_sessions,
 )
+from labcdn.popularity.figures import AV1_VIEW_SHARE, FILES_PER_EPISODE, PUBLISHED, STORAGE_RATIO
 from labcdn.popularity.ranking import (
     Study,
     efficiency_curve,
@@ -56,6 +59,10 @@ from labcdn.popularity.ranking import (
 )
 
 __all__ = [
+    "AV1_VIEW_SHARE",
+    "FILES_PER_EPISODE",
+    "PUBLISHED",
+    "STORAGE_RATIO",
     "DEVICE_CLASSES",
     "FAMILY_PREFERENCE",
     "KINDS",

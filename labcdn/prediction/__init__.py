@@ -21,6 +21,7 @@
 :func:`weekly_turnover`            Top-10: new titles and carried-over hours per week
 :func:`weekly_lists`               top-N lists of a model's title × week matrix
 :func:`turnover_from_lists`        :func:`weekly_turnover` of such lists
+:data:`PUBLISHED`                  the chapter's published figures with their sources (:mod:`~labcdn.prediction.figures`)
 =================================  ==========================================================
 
 Modules: :mod:`~labcdn.prediction.lifecycles`, :mod:`~labcdn.prediction.top10`
@@ -31,6 +32,7 @@ and demand come from :mod:`labcdn.popularity`; the reactive policies from
 :mod:`labcdn.caching`.
 """
 
+from labcdn.prediction.figures import APPLIANCE_BYTES, FILL_BUDGET_BYTES, FLOW_THROUGH_HIT_RATIO, PUBLISHED
 from labcdn.prediction.lifecycles import LifecycleParams, daily_title_views, file_views_daily
 from labcdn.prediction.nightly import (
     METHODS,
@@ -64,6 +66,10 @@ from labcdn.prediction.top10 import (
 )
 
 __all__ = [
+    "APPLIANCE_BYTES",
+    "FILL_BUDGET_BYTES",
+    "FLOW_THROUGH_HIT_RATIO",
+    "PUBLISHED",
     "METHODS",
     "PREDICTOR",
     "STORAGE_OCA",

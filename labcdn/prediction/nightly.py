@@ -32,6 +32,7 @@ from tqdm.auto import tqdm
 from labcdn import caching, popularity
 from labcdn._validation import check_range, rng_from
 from labcdn.prediction import lifecycles, predictors, sessions
+from labcdn.prediction.figures import APPLIANCE_BYTES, FILL_BUDGET_BYTES
 
 METHODS = ("oracle", "ewma", "window", "yesterday")
 
@@ -61,7 +62,7 @@ class NightlyParams:
     n_titles: int = 500
     n_days: int = 28
     capacity_fraction: float = 0.05
-    budget_fraction: float = 0.065
+    budget_fraction: float = FILL_BUDGET_BYTES / APPLIANCE_BYTES  # 0.065 (prediction.figures)
     half_life_days: float = predictors.PREDICTOR.half_life_days
     window_days: int = predictors.PREDICTOR.window_days
     prerelease_sigma: float = predictors.PREDICTOR.prerelease_sigma

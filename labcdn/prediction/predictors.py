@@ -33,6 +33,7 @@ import polars as pl
 
 from labcdn._jit import kernel
 from labcdn._validation import check_array, check_choice, check_range, rng_from
+from labcdn.prediction.figures import APPLIANCE_BYTES, FILL_BUDGET_BYTES
 
 METHODS = ("yesterday", "ewma", "window", "oracle")
 STARTS = ("oracle", "empty")
@@ -41,7 +42,8 @@ _MAX_EXACT_BYTES = 2.0**53  # whole-byte sums stay exact in float64 below this
 
 
 class Appliance(NamedTuple):
-    """An Open Connect storage appliance and its nightly fill window, as published.
+    """An Open Connect storage appliance and its nightly fill window, as published
+    (:data:`labcdn.prediction.figures.PUBLISHED`).
 
     Attributes
     ----------
@@ -53,8 +55,8 @@ class Appliance(NamedTuple):
         (1.2 Gbps x 12 h = 6.48 TB, the same figure).
     """
 
-    capacity_bytes: float = 100e12
-    fill_budget_bytes: float = 6.5e12
+    capacity_bytes: float = APPLIANCE_BYTES
+    fill_budget_bytes: float = FILL_BUDGET_BYTES
 
 
 class Predictor(NamedTuple):

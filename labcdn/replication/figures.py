@@ -14,25 +14,14 @@ References
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import numpy as np
 import polars as pl
 
+from labcdn._figures import Figure
 from labcdn.replication.parameters import DEFAULTS, _checked
 from labcdn.replication.ram import _title_traffic
 from labcdn.replication.tiers import FLASH, STORAGE, _plan, _shares
 from labcdn.replication.workloads import workload
-
-
-class Figure(NamedTuple):
-    """One published number and where it comes from."""
-
-    figure: str
-    source: str
-    published: float | None
-    note: str
-
 
 VORA = "Vora, Deek & Livengood 2018, Content Popularity for Open Connect"
 GALLATIN = "Gallatin 2017, Serving 100 Gbps from an Open Connect Appliance"
