@@ -46,8 +46,8 @@ from dataclasses import dataclass, replace
 
 from labcdn._validation import check_choice, check_range
 from labcdn.serving.calibration import PLATFORMS, Calibration, Fit, default_calibration, find_root
+from labcdn.serving.figures import BASELINE, STEPS
 from labcdn.serving.network import ClosedNetwork, NetworkSolution, asymptotic_bounds, solve
-from labcdn.serving.published import BASELINE, STEPS
 
 MAX_CPUS = 256
 NETWORK_LABELS = {"cpu": "cpu", "lock": "inactive-queue lock", "global_lock": "pbuf mutex",

@@ -18,7 +18,7 @@ from tqdm.auto import tqdm
 from labcdn._validation import check_choice, check_range
 from labcdn.serving.appliance import ServerConfig, ServerResult, evaluate_fitted, step_configs
 from labcdn.serving.calibration import FIT_ROWS, Calibration, Fit, default_calibration, find_root
-from labcdn.serving.published import STEPS
+from labcdn.serving.figures import STEPS
 
 
 def calibrate(calibration: Calibration | None = None, *, tol: float = 1e-12, max_rounds: int = 100) -> Fit:

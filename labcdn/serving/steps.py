@@ -19,8 +19,8 @@ import polars as pl
 
 from labcdn.serving.appliance import ServerConfig, ServerResult, step_configs
 from labcdn.serving.calibration import FIT_ROWS, default_calibration
+from labcdn.serving.figures import POST, STEPS
 from labcdn.serving.fitting import default_fit, evaluate
-from labcdn.serving.published import POST, STEPS
 from labcdn.serving.usl import usl_table
 
 TOLERANCE = 0.10

@@ -28,8 +28,8 @@ import polars as pl
 
 from labcdn._validation import check_array, check_range
 from labcdn.serving.appliance import ServerConfig, step_configs
+from labcdn.serving.figures import STEPS
 from labcdn.serving.fitting import evaluate
-from labcdn.serving.published import STEPS
 
 LAYOUTS = ("one domain", "fake NUMA")
 
