@@ -1,6 +1,6 @@
 """Chapter 2's published figures, each typed once with its source.
 
-The appliance and its fill budget (:class:`labcdn.prediction.Appliance`,
+The appliance and its fill budget (:class:`labcdn.prediction.ApplianceParams`,
 :class:`labcdn.prediction.NightlyParams`), the notebook and
 ``labcdn prediction`` read them from here.
 

@@ -54,7 +54,7 @@ class NightlyParams:
         Bytes fillable per night as a share of the appliance: 0.065, i.e.
         6.5 TB per night on a 100 TB appliance (Open Connect "Fill patterns").
     half_life_days, window_days, prerelease_sigma : float, int, float
-        Predictor knobs (:class:`labcdn.prediction.Predictor`).
+        Predictor knobs (:class:`labcdn.prediction.PredictorParams`).
     seed : int
         One seed for catalogue, demand and pre-release errors.
     """

@@ -41,7 +41,7 @@ _YESTERDAY, _EWMA, _WINDOW, _ORACLE = range(4)
 _MAX_EXACT_BYTES = 2.0**53  # whole-byte sums stay exact in float64 below this
 
 
-class Appliance(NamedTuple):
+class ApplianceParams(NamedTuple):
     """An Open Connect storage appliance and its nightly fill window, as published
     (:data:`labcdn.prediction.figures.PUBLISHED`).
 
@@ -59,7 +59,7 @@ class Appliance(NamedTuple):
     fill_budget_bytes: float = FILL_BUDGET_BYTES
 
 
-class Predictor(NamedTuple):
+class PredictorParams(NamedTuple):
     """Slider defaults of the predictors (modelling choices, not published figures).
 
     Attributes
@@ -78,7 +78,7 @@ class Predictor(NamedTuple):
     prerelease_sigma: float = 0.5
 
 
-class ViewsModel(NamedTuple):
+class ViewsParams(NamedTuple):
     """Shape of the synthetic daily views of :func:`synthetic_daily_views`.
 
     Attributes
@@ -114,9 +114,9 @@ class ViewsModel(NamedTuple):
     gb_per_hour: tuple[float, ...] = (0.3, 0.7, 3.0, 7.0)
 
 
-STORAGE_OCA = Appliance()
-PREDICTOR = Predictor()
-VIEWS_MODEL = ViewsModel()
+STORAGE_OCA = ApplianceParams()
+PREDICTOR = PredictorParams()
+VIEWS_MODEL = ViewsParams()
 
 
 class SyntheticViews(NamedTuple):
@@ -141,7 +141,7 @@ def synthetic_daily_views(n_files=100_000, n_days=30, model=VIEWS_MODEL, *, seed
     ----------
     n_files, n_days : int
         Catalogue size and horizon.
-    model : ViewsModel
+    model : ViewsParams
         Shape of popularity, releases, noise and file sizes.
     seed : int, optional
     rng : numpy.random.Generator, optional
@@ -250,10 +250,10 @@ def simulate_fill(daily_views, sizes, release_day, capacity_bytes=STORAGE_OCA.ca
         First day each file can have views, in ``[0, n_days]``.
     capacity_bytes : float
         Cache size in [0, 2**53) bytes, rounded down to a whole byte
-        (default 100 TB, :class:`Appliance`).
+        (default 100 TB, :class:`ApplianceParams`).
     fill_budget_bytes : float
         Bytes that may be downloaded per night, in [0, inf]; rounded down; inf
-        is unlimited (default 6.5 TB, :class:`Appliance`).
+        is unlimited (default 6.5 TB, :class:`ApplianceParams`).
     method : {"yesterday", "ewma", "window", "oracle"}
         Predictor used for the ranking (see :func:`predict`).
     half_life_days, window_days, prerelease_sigma

@@ -43,7 +43,7 @@ Storage it costs: :func:`storage_overhead`.
 other live copies under the same routing, and files with no live copy leave
 the cluster (``lost``); nothing is re-placed (Open Connect fills at night).
 
-**Studies** at the chapter's :class:`Defaults` (tidy polars frames):
+**Studies** at the chapter's :class:`ReplicationParams` (tidy polars frames):
 :func:`scenario`, :func:`compare`, :func:`server_table`, :func:`failure`,
 :func:`copies_sweep`, :func:`routing_check`, :func:`balls_into_bins`, and
 :func:`summary` for ``labcdn replication --json``.
@@ -55,7 +55,7 @@ gives what RAM serves per title, and :func:`published_figures` sets the publishe
 figures (:data:`PUBLISHED`) beside the model's.
 
 =============== ==============================================================
-``parameters``  :class:`Defaults`, :data:`DEFAULTS` and the choices
+``parameters``  :class:`ReplicationParams`, :data:`DEFAULTS` and the choices
 ``workloads``   :class:`Workload`, :func:`workload`, :func:`catalogue_workload`
 ``copies``      :func:`copy_counts`, :func:`storage_overhead`
 ``placement``   :class:`Placement`, :func:`place`
@@ -92,7 +92,7 @@ from labcdn.replication.parameters import (
     PLACEMENTS,
     ROUTINGS,
     WORKLOADS,
-    Defaults,
+    ReplicationParams,
 )
 from labcdn.replication.placement import Placement, place
 from labcdn.replication.ram import ram_by_title
@@ -130,7 +130,7 @@ __all__ = [
     "STORAGE",
     "TIERS",
     "WORKLOADS",
-    "Defaults",
+    "ReplicationParams",
     "Placement",
     "Scenario",
     "ServerLoads",

@@ -42,7 +42,7 @@ def published_figures(defaults=DEFAULTS, work=None):
 
     Parameters
     ----------
-    defaults : Defaults
+    defaults : ReplicationParams
         Slider values.
     work : Workload, optional
         Files (default :func:`labcdn.replication.workload` ``(defaults)``).

@@ -36,7 +36,7 @@ def ram_by_title(defaults=DEFAULTS, work=None):
 
     Parameters
     ----------
-    defaults : Defaults
+    defaults : ReplicationParams
         Slider values (tier sizes, RAM per server, copy rule).
     work : Workload, optional
         Files (default :func:`labcdn.replication.workload` ``(defaults)``).

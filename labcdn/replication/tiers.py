@@ -199,7 +199,7 @@ def tier_shares(defaults=DEFAULTS, work=None):
 
     Parameters
     ----------
-    defaults : Defaults
+    defaults : ReplicationParams
         Slider values (``flash_servers``, ``storage_servers``, ``ram_gb_*``, copy rule).
     work : Workload, optional
         Files (default :func:`labcdn.replication.workload` ``(defaults)``).
@@ -242,7 +242,7 @@ def server_types(defaults=DEFAULTS, work=None):
 
     Parameters
     ----------
-    defaults : Defaults
+    defaults : ReplicationParams
         Slider values; ``routing``, ``placement`` and ``vnodes`` apply within each tier.
     work : Workload, optional
         Files (default :func:`labcdn.replication.workload` ``(defaults)``).

@@ -44,7 +44,7 @@ from labcdn.serving.simulation import SimulationResult, simulate
 from labcdn.serving.steps import (
     DEFAULTS,
     TOLERANCE,
-    Defaults,
+    ServingParams,
     lockstat,
     published_vs_model,
     step_results,
@@ -64,7 +64,7 @@ __all__ = [
     "TOLERANCE",
     "Calibration",
     "ClosedNetwork",
-    "Defaults",
+    "ServingParams",
     "Fit",
     "NetworkSolution",
     "Platform",
