@@ -21,23 +21,14 @@
 :data:`PUBLISHED`                  the chapter's published figures with their sources (:data:`STORAGE_RATIO`, ...)
 =================================  ==========================================================
 
-Modules: :mod:`~labcdn.popularity.catalogue` (the ladder and the catalogue),
+Modules: :mod:`~labcdn.popularity.ladder` (the encoding ladder),
+:mod:`~labcdn.popularity.catalogue` (titles expanded into files),
 :mod:`~labcdn.popularity.demand` (views per file), :mod:`~labcdn.popularity.ranking`
 (fill by rank and the study), :mod:`~labcdn.popularity.figures` (published
 numbers), :mod:`~labcdn.popularity.sweep_point` (the study for :mod:`labcdn.sweep`).
 """
 
-from labcdn.popularity.catalogue import (
-    DEVICE_CLASSES,
-    KINDS,
-    LADDER_PATH,
-    SCOPES,
-    Catalogue,
-    CatalogueParams,
-    Ladder,
-    load_ladder,
-    make_catalogue,
-)
+from labcdn.popularity.catalogue import Catalogue, CatalogueParams, make_catalogue
 from labcdn.popularity.demand import (
     FAMILY_PREFERENCE,
     DemandParams,
@@ -48,6 +39,7 @@ from labcdn.popularity.demand import (
     title_sessions,
 )
 from labcdn.popularity.figures import AV1_VIEW_SHARE, FILES_PER_EPISODE, PUBLISHED, STORAGE_RATIO
+from labcdn.popularity.ladder import DEVICE_CLASSES, KINDS, LADDER_PATH, SCOPES, Ladder, load_ladder
 from labcdn.popularity.ranking import (
     Study,
     efficiency_curve,

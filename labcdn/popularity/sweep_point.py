@@ -1,11 +1,7 @@
 """Chapter 1's headline study as a sweep point: file- vs title-ranking storage for one catalogue.
 
-:mod:`labcdn.sweep` runs :func:`point` over a parameter grid as the study
-``"ranking"`` (:mod:`labcdn.sweep.registry`). ``PARAMETERS`` holds every
-parameter a grid may set with its default (read from the model's own parameter
-classes, whose docstrings give each value's source), ``MODULES`` the labcdn
-modules the point calls (the roots of its code version), ``DATA`` the input
-files the model reads.
+The sweep's study ``"ranking"``; what ``PARAMETERS``, ``MODULES``, ``DESCRIPTION``,
+``DATA`` and :func:`point` mean is in :mod:`labcdn.sweep.registry`.
 """
 
 from __future__ import annotations
@@ -14,8 +10,9 @@ from dataclasses import replace
 
 import polars as pl
 
-from labcdn.popularity.catalogue import LADDER_PATH, CatalogueParams
+from labcdn.popularity.catalogue import CatalogueParams
 from labcdn.popularity.demand import DemandParams
+from labcdn.popularity.ladder import LADDER_PATH
 from labcdn.popularity.ranking import study
 
 _DEMAND = DemandParams()
