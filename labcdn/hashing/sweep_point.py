@@ -1,11 +1,7 @@
 """Chapter 3 as a sweep point: balance and disruption of one consistent-hashing algorithm.
 
-:mod:`labcdn.sweep` runs :func:`point` over a parameter grid as the study
-``"hashing"`` (:mod:`labcdn.sweep.registry`). ``PARAMETERS`` holds every
-parameter a grid may set with its default (read from the model's own parameter
-classes, whose docstrings give each value's source), ``MODULES`` the labcdn
-modules the point calls (the roots of its code version), ``DATA`` the input
-files the model reads.
+The sweep's study ``"hashing"``; what ``PARAMETERS``, ``MODULES``, ``DESCRIPTION``,
+``DATA`` and :func:`point` mean is in :mod:`labcdn.sweep.registry`.
 """
 
 from __future__ import annotations

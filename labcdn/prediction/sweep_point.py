@@ -1,11 +1,7 @@
 """Chapter 2's nightly fill as a sweep point: next-day efficiency per predictor for one appliance.
 
-:mod:`labcdn.sweep` runs :func:`point` over a parameter grid as the study
-``"prediction"`` (:mod:`labcdn.sweep.registry`). ``PARAMETERS`` holds every
-parameter a grid may set with its default (read from the model's own parameter
-classes, whose docstrings give each value's source), ``MODULES`` the labcdn
-modules the point calls (the roots of its code version), ``DATA`` the input
-files the model reads.
+The sweep's study ``"prediction"``; what ``PARAMETERS``, ``MODULES``, ``DESCRIPTION``,
+``DATA`` and :func:`point` mean is in :mod:`labcdn.sweep.registry`.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Sweeps: every study's model over a parameter grid, in this process, on a process pool or on Dask.
+"""Chapter 9 (appendix), "Sweeps": every study's model over a parameter grid, in this process, on a process pool or on Dask.
 
     from labcdn import sweep
     lf = sweep.run("ranking", {"concentration": [0, 1, 2], "zipf_exponent": [0.6, 0.85]},
