@@ -41,7 +41,7 @@ from labcdn.popularity.demand import (
 from labcdn.popularity.figures import AV1_VIEW_SHARE, FILES_PER_EPISODE, PUBLISHED, STORAGE_RATIO
 from labcdn.popularity.ladder import DEVICE_CLASSES, KINDS, LADDER_PATH, SCOPES, Ladder, load_ladder
 from labcdn.popularity.ranking import (
-    Study,
+    RankingStudy,
     efficiency_curve,
     ratio_sweep,
     storage_needed,
@@ -65,7 +65,7 @@ __all__ = [
     "DemandParams",
     "FileViews",
     "Ladder",
-    "Study",
+    "RankingStudy",
     "efficiency_curve",
     "family_mix",
     "file_shares",
