@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from labcdn import top10
-from labcdn.datasets import DataNotFound, load_netflix_top10
+from labcdn.datasets import load_netflix_top10
 
 
 def _frame(rows):
@@ -82,13 +82,9 @@ def test_bad_arguments_name_the_parameter():
 
 @pytest.fixture(scope="module")
 def netflix():
-    try:
-        return load_netflix_top10()
-    except DataNotFound as exc:
-        pytest.skip(str(exc))
+    return load_netflix_top10()
 
 
-@pytest.mark.data
 def test_real_lists_turn_over_every_week(netflix):
     out = top10.weekly_turnover(netflix)
     assert set(out["category"].unique().to_list()) == set(netflix["category"].unique().to_list())
@@ -97,7 +93,6 @@ def test_real_lists_turn_over_every_week(netflix):
     assert out["hours_from_last_week"].is_between(0.0, 1.0).all()
 
 
-@pytest.mark.data
 def test_real_lifecycles_are_short(netflix):
     life = top10.lifecycles(netflix)
     assert life["weeks"].median() <= 3
