@@ -131,12 +131,12 @@ def load_netflix_top10(path=None, *, verify=True) -> pl.DataFrame:
     """
     checks = (
         (pl.col("weekly_rank").is_between(1, 10), "weekly_rank must be in [1, 10]"),
-        (pl.struct("week", "category", "weekly_rank").is_first_distinct(),
-         "weekly_rank repeats an earlier row of the same week and category"),
         (pl.col("weekly_hours_viewed") >= 0, "weekly_hours_viewed must be >= 0"),
         (pl.col("weekly_views") >= 0, "weekly_views must be >= 0"),
         ((pl.col("runtime") >= 0) & pl.col("runtime").is_finite(), "runtime must be finite and >= 0"),
         (pl.col("cumulative_weeks_in_top_10") >= 1, "cumulative_weeks_in_top_10 must be >= 1"),
+        (pl.struct("week", "category", "weekly_rank").is_first_distinct(),
+         "weekly_rank repeats an earlier row of the same week and category"),
     )
     return _read_table(_resolve(path, "netflix_top10"), _NETFLIX_COLUMNS, "\t", checks, verify)
 

@@ -16,7 +16,14 @@ from typing import NamedTuple
 import numpy as np
 import polars as pl
 
-from labcdn.datasets.registry import EmptyDataFile, MalformedLine, _refuse_empty, _resolve, _split_lines, read_data
+from labcdn.datasets.registry import (
+    EmptyDataFile,
+    MalformedLine,
+    _refuse_empty,
+    _resolve,
+    _split_lines,
+    read_data,
+)
 
 
 class SkippedLine(NamedTuple):
