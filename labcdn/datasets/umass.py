@@ -164,7 +164,7 @@ def load_umass_youtube(name_or_path, *, lenient=False, drop_placeholders=True, d
         problem = _umass_problem(fields)
         if problem is not None:
             if not lenient:
-                raise MalformedLine(path, number, line, problem, " (pass lenient=True to skip it)")
+                raise MalformedLine(path, number, line, problem, " (pass lenient=True, or labcdn caching --lenient, to skip it)")
             skipped.append(SkippedLine(str(path), number, problem, line))
             continue
         fields[4] = fields[4].partition("&")[0]
