@@ -93,8 +93,32 @@ def activity_lines(frame: pl.DataFrame) -> alt.LayerChart:
             .properties(width=WIDTH, height=260, title="Activity of each project's repository"))
 
 
+def activity_year(frame: pl.DataFrame) -> alt.LayerChart:
+    """Commits of each repository in one year (bars), distinct authors as labels.
+
+    ``frame``: :func:`labcdn.choosing.load_activity`. Bind a slider over ``year`` with
+    :func:`labcdn.charts.grid_slider.bind`; every year is already in the frame, so
+    the slider only filters (no kernel). The axis is fixed to the busiest year.
+    """
+    data = frame.select("project", "repository", pl.col("year").cast(pl.Float64), "commits", "authors", "source",
+                        pl.col("project").replace({"Mesos": "Mesos + Marathon", "Marathon": "Mesos + Marathon"})
+                        .alias("tool"),
+                        pl.when(pl.col("computed_at_commit").is_null()).then(pl.lit("published figure"))
+                        .otherwise(pl.col("authors").cast(pl.String) + " authors").alias("label"))
+    repos = data.sort("tool", "repository")["repository"].unique(maintain_order=True).to_list()
+    base = alt.Chart(data).encode(
+        y=alt.Y("repository:N", title=None, sort=repos, scale=alt.Scale(domain=repos)),
+        tooltip=["repository", alt.Tooltip("year:Q", format="d"), "commits", "authors", "source"])
+    bars = base.mark_bar().encode(
+        x=alt.X("commits:Q", title="commits that year", scale=alt.Scale(domain=[0, int(data["commits"].max())])),
+        color=alt.Color("tool:N", scale=TOOL_COLORS, title="tool"))
+    labels = base.mark_text(align="left", dx=4, fontSize=10).encode(x="commits:Q", text="label:N")
+    return alt.layer(bars, labels).properties(width=WIDTH, height=26 * len(repos),
+                                              title="Commits in the chosen year (label: distinct authors)")
+
+
 def timeline(events: pl.DataFrame) -> alt.Chart:
-    """Dated events, one row per tool; filled for published dates, hollow for dates read from the git data.
+    """Dated events, one row per tool: circles for published dates, triangles (just below) for dates from the git data.
 
     ``events``: :func:`labcdn.choosing.timeline`.
     """
@@ -103,6 +127,7 @@ def timeline(events: pl.DataFrame) -> alt.Chart:
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
         y=alt.Y("tool:N", title=None, sort=list(TOOLS), scale=alt.Scale(domain=list(TOOLS))),
         color=alt.Color("tool:N", scale=TOOL_COLORS, legend=None),
+        yOffset=alt.YOffset("kind:N", scale=alt.Scale(domain=["published", "data"])),
         tooltip=[alt.Tooltip("date:N", title="date"), "precision", "event", "source"])
     points = base.mark_point(size=90, filled=True).encode(
         shape=alt.Shape("kind:N", title=None, scale=alt.Scale(domain=["published", "data"],
