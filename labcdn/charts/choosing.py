@@ -45,7 +45,7 @@ def fit_matrix(options: pl.DataFrame, initial: Requirements = DEFAULT) -> alt.La
     y = alt.Y("tool:N", title=None, sort=list(TOOLS), scale=alt.Scale(domain=list(TOOLS)))
     x = alt.X("column:N", title=None, sort=columns, scale=alt.Scale(domain=columns),
               axis=alt.Axis(orient="top", labelAngle=-30))
-    color = alt.Color("status:N", scale=STATUS_COLORS, title="check")
+    color = alt.Color("status:N", scale=STATUS_COLORS, title="check", legend=alt.Legend(orient="bottom"))
     cells = base.mark_rect(stroke="white").encode(
         x=x, y=y, color=color, tooltip=["tool", alt.Tooltip("column:N", title="requirement"), "status", "reason",
                                         "source"])
@@ -58,8 +58,8 @@ def fit_matrix(options: pl.DataFrame, initial: Requirements = DEFAULT) -> alt.La
     v_text = verdicts.mark_text(fontSize=11, fontWeight="bold").encode(x=x, y=y, text="verdict:N")
     return (alt.layer(cells, marks, v_cells, v_text)
             .add_params(*params)
-            .properties(width=WIDTH + 90, height=36 * len(TOOLS),
-                        title="Which tools fit? Pick the requirements (checks from data/orchestrator_tools.csv)"))
+            .properties(width=WIDTH + 40, height=36 * len(TOOLS),
+                        title="Which tools fit? Pick the requirements below"))
 
 
 def activity_lines(frame: pl.DataFrame) -> alt.LayerChart:
@@ -110,7 +110,8 @@ def activity_year(frame: pl.DataFrame) -> alt.LayerChart:
         y=alt.Y("repository:N", title=None, sort=repos, scale=alt.Scale(domain=repos)),
         tooltip=["repository", alt.Tooltip("year:Q", format="d"), "commits", "authors", "source"])
     bars = base.mark_bar().encode(
-        x=alt.X("commits:Q", title="commits that year", scale=alt.Scale(domain=[0, int(data["commits"].max())])),
+        x=alt.X("commits:Q", title="commits that year",
+                scale=alt.Scale(domain=[0, 1.3 * int(data["commits"].max())], nice=False)),
         color=alt.Color("tool:N", scale=TOOL_COLORS, title="tool"))
     labels = base.mark_text(align="left", dx=4, fontSize=10).encode(x="commits:Q", text="label:N")
     return alt.layer(bars, labels).properties(width=WIDTH, height=26 * len(repos),

@@ -58,7 +58,8 @@ CNCF_JOURNEY = "CNCF, Kubernetes Project Journey Report (2023-06-08)"
 ATTIC = "Apache Attic, projects/mesos (github.com/apache/attic _data/projects/mesos.yaml)"
 TIMELINE = (
     Event(dt.date(2010, 12, 23), "day", "Mesos + Marathon", "Mesos, from UC Berkeley, enters the Apache Incubator",
-          INCUBATOR),
+          INCUBATOR + "; ASF press release, 2013-07-24 ('initially created at the University of California at "
+          "Berkeley's AMPLab')"),
     Event(dt.date(2011, 3, 30), "month", "Mesos + Marathon", "Mesos paper at NSDI (Hindman et al., UC Berkeley)",
           "Hindman et al., Mesos: A Platform for Fine-Grained Resource Sharing in the Data Center, NSDI 2011"),
     Event(dt.date(2013, 6, 19), "day", "Mesos + Marathon",
@@ -78,7 +79,7 @@ TIMELINE = (
           "kubernetes.io blog, Kubernetes 1.6: Multi-user, Multi-workloads at Scale"),
     Event(dt.date(2018, 3, 6), "day", "Kubernetes", "Kubernetes is the first CNCF project to graduate", CNCF_JOURNEY),
     Event(dt.date(2021, 4, 13), "day", "Mesos + Marathon",
-          "A vote to move Mesos to the Attic stalls; no one steps forward to keep it active",
+          "Mesos narrowly avoids a move to the Attic, for now; few step forward to keep it active",
           "The New Stack, Apache Mesos Narrowly Avoids a Move to the Attic (for Now), 2021-04-13"),
     Event(dt.date(2021, 10, 31), "day", "Mesos + Marathon", "DC/OS reaches end of life",
           "d2iq.com blog (DC/OS 'end-of-life date of October 31, 2021')"),
