@@ -18,6 +18,10 @@
 :func:`study`                      the chapter's headline: both rankings, curves and ratio (``labcdn ranking``)
 :func:`ratio_sweep`                the ratio as each demand or catalogue parameter moves
 :func:`within_title`               share of a title's bytes its most-viewed files carry
+:func:`era`                        the 2016 or today's catalogue: ladder, languages, codec mix (:data:`ERAS`)
+:func:`predicted_study`            both rankings on views counted at one appliance (:class:`ApplianceLoad`)
+:func:`waterfall`                  the headline: today exact -> 2016 catalogue -> predictions, band over seeds
+:func:`sensitivity`                the headline as each assumption moves over its range
 =================================  ==========================================================
 
 Modules: :mod:`~labcdn.popularity.catalogue` (the ladder and the catalogue),
@@ -45,6 +49,9 @@ from labcdn.popularity.demand import (
     file_views,
     title_sessions,
 )
+from labcdn.popularity.eras import ERAS, Era, era
+from labcdn.popularity.headline import Headline, sensitivity, waterfall
+from labcdn.popularity.predicted import ApplianceLoad, PredictedStudy, predicted_study, predicted_views, sessions_per_day
 from labcdn.popularity.ranking import (
     Study,
     efficiency_curve,
@@ -56,6 +63,17 @@ from labcdn.popularity.ranking import (
 )
 
 __all__ = [
+    "ERAS",
+    "ApplianceLoad",
+    "Era",
+    "Headline",
+    "PredictedStudy",
+    "era",
+    "predicted_study",
+    "predicted_views",
+    "sensitivity",
+    "sessions_per_day",
+    "waterfall",
     "DEVICE_CLASSES",
     "FAMILY_PREFERENCE",
     "KINDS",
