@@ -49,6 +49,7 @@ from labcdn.popularity.demand import (
     file_views,
     title_sessions,
 )
+from labcdn.popularity import figures
 from labcdn.popularity.eras import ERAS, Era, era
 from labcdn.popularity.headline import Headline, sensitivity, waterfall
 from labcdn.popularity.predicted import ApplianceLoad, PredictedStudy, predicted_study, predicted_views, sessions_per_day

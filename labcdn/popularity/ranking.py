@@ -130,7 +130,7 @@ def storage_ratio(catalogue: Catalogue, bytes_per_file, target_efficiency: float
 
     References
     ----------
-    Vora, Deek, Livengood, "Content Popularity for Open Connect", Netflix TechBlog,
+    Vora, Deek, Livengood, "Content Popularity for Open Connect", Netflix TechBlog:
     about 0.5 ("the same caching efficiency with about half the storage").
     """
     file_bytes = storage_needed(catalogue, bytes_per_file, target_efficiency, "file")
