@@ -28,14 +28,14 @@ from labcdn.popularity.demand import file_views
 from labcdn.popularity.eras import AUDIO_LANGUAGES_2016_RANGE, era
 from labcdn.popularity.predicted import ApplianceLoad, predicted_study
 
-#: The waterfall's steps: (key, label, source of what the step adds).
+#: The waterfall's steps: (key, label, short source, source of what the step adds).
 STEPS = (
-    ("exact_today", "exact views, today's catalogue",
+    ("exact_today", "exact views, today's catalogue", "data/encoding_ladder.csv",
      "today's ladder (data/encoding_ladder.csv); ranking on exact expected views"),
-    ("exact_2016", "+ 2016 catalogue",
+    ("exact_2016", "+ 2016 catalogue", "Streaming Media 2016; TechBlog 2015-16; CES 2016",
      "data/encoding_ladder_2016.csv: Streaming Media 2016 profile list, Per-Title Encode Optimization (2015), "
      "mobile encodes (2016), 21 languages (CES 2016)"),
-    ("predicted_2016", "+ ranked on predictions",
+    ("predicted_2016", "+ ranked on predictions", "40 Gbps (Gallatin 2017); ch. 2 window",
      "a week of views counted at one 40 Gbps appliance (Gallatin 2017), chapter 2's window predictor"),
 )
 
@@ -108,13 +108,14 @@ def waterfall(target_efficiency: float = 0.9, *, seed: int = 0, n_seeds: int = 2
     seeds = pl.DataFrame(rows, schema={"seed": pl.Int64, "key": pl.String, "ratio": pl.Float64}, orient="row")
     steps = []
     previous = None
-    for i, (key, label, source) in enumerate(STEPS):
+    for i, (key, label, short, source) in enumerate(STEPS):
         r = seeds.filter(pl.col("key") == key)["ratio"].to_numpy()
         at = float(r[0])
-        steps.append((i, key, label, source, at, at - previous if previous is not None else at,
+        steps.append((i, key, label, short, source, at, at - previous if previous is not None else at,
                       float(np.percentile(r, 5)), float(np.percentile(r, 95))))
         previous = at
-    steps = pl.DataFrame(steps, schema={"step": pl.Int64, "key": pl.String, "label": pl.String, "source": pl.String,
+    steps = pl.DataFrame(steps, schema={"step": pl.Int64, "key": pl.String, "label": pl.String, "source_short": pl.String,
+                                        "source": pl.String,
                                         "ratio": pl.Float64, "delta": pl.Float64, "p05": pl.Float64,
                                         "p95": pl.Float64}, orient="row")
     e2016 = era("2016")
