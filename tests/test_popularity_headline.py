@@ -47,12 +47,14 @@ def test_noise_free_predictions_reproduce_the_exact_ranking(name):
     assert perfect.ratio == pytest.approx(exact.ratio, rel=1e-12)
     assert perfect.file_storage_fraction == pytest.approx(exact.file_storage_fraction, rel=1e-12)
     assert perfect.title_storage_fraction == pytest.approx(exact.title_storage_fraction, rel=1e-12)
+    assert perfect.file_efficiency == pytest.approx(exact.file_efficiency, rel=1e-12)
+    assert perfect.title_efficiency == pytest.approx(exact.title_efficiency, rel=1e-12)
 
 
 def test_ranked_storage_with_true_predictions_is_storage_needed():
     e, cat = small("2016")
     v = file_views(cat, e.demand)
-    f, t, _ = ranked_storage(cat, v.bytes, v.bytes, 0.9, seed=1)
+    f, t, _, eff = ranked_storage(cat, v.bytes, v.bytes, 0.9, seed=1)
     assert f == pytest.approx(storage_needed(cat, v.bytes, 0.9, "file"), rel=1e-12)
     assert t == pytest.approx(storage_needed(cat, v.bytes, 0.9, "title"), rel=1e-12)
 
@@ -63,7 +65,7 @@ def test_ranked_storage_matches_the_slow_reference(seed):
     v = file_views(cat, e.demand)
     rng = np.random.default_rng(seed)
     pred = v.bytes * rng.lognormal(0.0, 1.0, v.bytes.size)  # distinct scores: no ties
-    f, t, _ = ranked_storage(cat, v.bytes, pred, 0.85, seed=seed)
+    f, t, _, _ = ranked_storage(cat, v.bytes, pred, 0.85, seed=seed)
     args = (cat.size_bytes.tolist(), v.bytes.tolist(), pred.tolist(), cat.title.tolist(), cat.n_titles)
     assert f == pytest.approx(naive.storage_needed(naive.ranked_on_predictions(*args, "file"), 0.85), rel=1e-9)
     assert t == pytest.approx(naive.storage_needed(naive.ranked_on_predictions(*args, "title"), 0.85), rel=1e-9)

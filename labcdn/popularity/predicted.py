@@ -134,6 +134,8 @@ class PredictedStudy(NamedTuple):
     title_storage_fraction: float
     sessions_per_day: float
     curves: pl.DataFrame | None
+    file_efficiency: float
+    title_efficiency: float
 
 
 def _order(scores, rng):
@@ -143,7 +145,7 @@ def _order(scores, rng):
 
 
 def ranked_storage(catalogue: Catalogue, true_bytes, predicted_bytes, target_efficiency: float = 0.9, *,
-                   seed: int | None = 0, rng=None, n_points: int = 0):
+                   seed: int | None = 0, rng=None, n_points: int = 0, capacity_fraction: float = 0.1):
     """Storage each ranking needs when it ranks on ``predicted_bytes`` and serves ``true_bytes``.
 
     Parameters
@@ -157,12 +159,15 @@ def ranked_storage(catalogue: Catalogue, true_bytes, predicted_bytes, target_eff
         Order of ties.
     n_points : int
         Points of each efficiency curve; 0 for none.
+    capacity_fraction : float
+        Cache size, as a share of the catalogue, at which both efficiencies are reported.
 
     Returns
     -------
     tuple
-        ``(file_bytes, title_bytes, curves)``: storage needed by each ranking (bytes) and a
-        curve frame (``None`` when ``n_points`` is 0).
+        ``(file_bytes, title_bytes, curves, efficiencies)``: storage needed by each ranking
+        (bytes), a curve frame (``None`` when ``n_points`` is 0) and ``{ranking: efficiency at
+        capacity_fraction}``.
     """
     true = check_array("true_bytes", true_bytes, dtype=np.float64, low=0.0)
     pred = check_array("predicted_bytes", predicted_bytes, dtype=np.float64, low=0.0)
@@ -173,6 +178,7 @@ def ranked_storage(catalogue: Catalogue, true_bytes, predicted_bytes, target_eff
         raise ValueError("true_bytes must not be all 0")
     check_range("target_efficiency", target_efficiency, 0.0, 1.0, low_open=True)
     check_range("n_points", n_points, 0, 100_000, integer=True)
+    check_range("capacity_fraction", capacity_fraction, 0.0, 1.0)
     rng = rng_from(seed, rng)
     size = catalogue.size_bytes
     items = {}
@@ -186,21 +192,26 @@ def ranked_storage(catalogue: Catalogue, true_bytes, predicted_bytes, target_eff
     order = _order(t_pred / t_size, rng)
     items["title"] = (t_size[order], t_true[order])
     total = float(size.sum())
-    need, frames = {}, []
+    need, frames, eff_at = {}, [], {}
     caps = np.linspace(0.0, total, n_points) if n_points else None
+    at = np.array([capacity_fraction * total])
     for ranking, (sizes, nbytes) in items.items():
         cum_size, cum_bytes = _prefix_sums(sizes, nbytes)
         need[ranking] = float(_needed_kernel(cum_size, cum_bytes, float(target_efficiency)))
+        at_eff = np.empty(1)
+        _stop_fill_kernel(cum_size, cum_bytes, at, at_eff)
+        eff_at[ranking] = float(at_eff[0])
         if n_points:
             eff = np.empty(n_points)
             _stop_fill_kernel(cum_size, cum_bytes, caps, eff)
             frames.append(_curve_frame(ranking, caps, total, eff))
-    return need["file"], need["title"], (pl.concat(frames) if frames else None)
+    return need["file"], need["title"], (pl.concat(frames) if frames else None), eff_at
 
 
 def predicted_study(catalogue: Catalogue, demand: DemandParams | None = None, target_efficiency: float = 0.9, *,
                     load: ApplianceLoad | None = None, sessions_scale: float | None = 1.0, seed: int = 0,
-                    n_points: int = 0, views: FileViews | None = None) -> PredictedStudy:
+                    n_points: int = 0, views: FileViews | None = None,
+                    capacity_fraction: float = 0.1) -> PredictedStudy:
     """File- vs title-ranking storage when both rank on predicted views.
 
     Parameters
@@ -221,6 +232,8 @@ def predicted_study(catalogue: Catalogue, demand: DemandParams | None = None, ta
         Points per efficiency curve (0: none).
     views : FileViews, optional
         ``file_views(catalogue, demand)`` if already computed.
+    capacity_fraction : float
+        Cache size (share of the catalogue) at which both efficiencies are reported.
 
     Returns
     -------
@@ -237,7 +250,8 @@ def predicted_study(catalogue: Catalogue, demand: DemandParams | None = None, ta
     else:
         per_day = sessions * sessions_scale / float(v.title_views.sum())
         pred = predicted_views(v.views * per_day, load.history_days, seed=None, rng=rng) * catalogue.size_bytes
-    file_b, title_b, curves = ranked_storage(catalogue, v.bytes, pred, target_efficiency, seed=None, rng=rng,
-                                             n_points=n_points)
+    file_b, title_b, curves, eff = ranked_storage(catalogue, v.bytes, pred, target_efficiency, seed=None, rng=rng,
+                                                  n_points=n_points, capacity_fraction=capacity_fraction)
     total = float(catalogue.size_bytes.sum())
-    return PredictedStudy(file_b / title_b, file_b / total, title_b / total, sessions, curves)
+    return PredictedStudy(file_b / title_b, file_b / total, title_b / total, sessions, curves, eff["file"],
+                          eff["title"])
