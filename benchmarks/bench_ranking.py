@@ -15,8 +15,8 @@ from _harness import Comparison, best_of
 from labcdn.popularity import (
     CatalogueParams,
     efficiency_curve,
-    file_views,
     era,
+    file_views,
     make_catalogue,
     predicted_study,
     storage_ratio,

@@ -29,6 +29,7 @@ Modules: :mod:`~labcdn.popularity.catalogue` (the ladder and the catalogue),
 (fill by rank and the study).
 """
 
+from labcdn.popularity import figures
 from labcdn.popularity.catalogue import (
     DEVICE_CLASSES,
     KINDS,
@@ -49,10 +50,15 @@ from labcdn.popularity.demand import (
     file_views,
     title_sessions,
 )
-from labcdn.popularity import figures
 from labcdn.popularity.eras import ERAS, Era, era
 from labcdn.popularity.headline import Headline, sensitivity, waterfall
-from labcdn.popularity.predicted import ApplianceLoad, PredictedStudy, predicted_study, predicted_views, sessions_per_day
+from labcdn.popularity.predicted import (
+    ApplianceLoad,
+    PredictedStudy,
+    predicted_study,
+    predicted_views,
+    sessions_per_day,
+)
 from labcdn.popularity.ranking import (
     Study,
     efficiency_curve,
@@ -65,6 +71,7 @@ from labcdn.popularity.ranking import (
 
 __all__ = [
     "ERAS",
+    "figures",
     "ApplianceLoad",
     "Era",
     "Headline",

@@ -118,7 +118,9 @@ def predicted_views(expected_views, history_days: int = 7, *, seed: int | None =
     lam = check_array("expected_views", expected_views, dtype=np.float64, low=0.0)
     k = check_range("history_days", history_days, 1, 365, integer=True)
     rng = rng_from(seed, rng)
-    from labcdn.prediction import predict  # chapter 2's predictor; imported here (prediction imports popularity)
+    from labcdn.prediction import (
+        predict,  # chapter 2's predictor; imported here (prediction imports popularity)
+    )
 
     daily = np.empty((lam.size, 2), order="F")
     daily[:, 0] = rng.poisson(lam * k) / k  # the k-day window's mean, drawn as one total
