@@ -145,8 +145,10 @@ def test_waterfall_steps_and_band():
 
 
 def test_sensitivity_and_validation():
-    s = sensitivity(n_titles=30, values={"sessions_scale": (0.01, 1.0), "max_variants": (1,)})
-    assert s["parameter"].to_list() == ["sessions_scale", "sessions_scale", "max_variants"]
+    s = sensitivity(n_titles=30, values={"sessions_scale": (0.01, 1.0), "max_variants": (1,), "avc_main_weight": (1.0,)})
+    assert s["parameter"].to_list() == ["sessions_scale", "sessions_scale", "max_variants", "avc_main_weight"]
+    base = sensitivity(n_titles=30, values={"sessions_scale": (1.0,)})["ratio"][0]
+    assert s["ratio"][3] == base  # a factor of 1 changes nothing
     with pytest.raises(ValueError, match="unknown"):
         sensitivity(values={"nope": (1,)})
     e, cat = small("2016", 10)
@@ -156,3 +158,17 @@ def test_sensitivity_and_validation():
         predicted_study(cat, e.demand, load=ApplianceLoad(mean_to_peak=1.5))
     with pytest.raises(ValueError, match="era"):
         era("1999")
+
+
+def test_cli_reports_the_headline_its_band_and_steps(capsys):
+    import json
+
+    from labcdn.cli import main
+
+    assert main(["ranking", "--json", "--titles", "30", "--seeds", "3"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["switch_year"] == 2016 and out["published_ratio"] == 0.5
+    assert [s["key"] for s in out["steps"]] == ["exact_today", "exact_2016", "predicted_2016"]
+    assert out["file_vs_title_storage_ratio"] == out["steps"][-1]["ratio"]
+    assert out["file_vs_title_storage_ratio_exact_today"] == out["exact_today"]["ratio"]
+    assert out["seeds"]["n"] == 3 and out["seeds"]["ratio_p05"] <= out["seeds"]["ratio_p95"]

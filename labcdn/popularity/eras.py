@@ -27,7 +27,8 @@ LADDER_2016_PATH = LADDER_PATH.with_name("encoding_ladder_2016.csv")
 
 #: 2016 (device, family, weight) preferences. Sourced direction: "for streaming, Netflix has been using
 #: H.264/AVC almost exclusively", VP9 and AVC High for downloads on Android / iOS (Variety, Dec 2016, on the
-#: mobile-encodes post), so AVC Main dominates every device class; the weights themselves are assumptions.
+#: mobile-encodes post), so AVC Main dominates every device class; the weights themselves are assumptions
+#: (chapter 1's sensitivity chart scales AVC Main's weight by 0.5-2).
 FAMILY_PREFERENCE_2016 = (
     ("tv", "AVC-main", 0.60), ("tv", "VC1", 0.05), ("tv", "HEVC-SDR", 0.20), ("tv", "VP9-UHD", 0.02),
     ("tv", "HEVC-HDR10", 0.05), ("tv", "DolbyVision", 0.08),

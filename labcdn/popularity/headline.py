@@ -132,6 +132,7 @@ SENSITIVITY = {
     "sessions_scale": (0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0),
     "audio_languages_global": tuple(range(AUDIO_LANGUAGES_2016_RANGE[0], AUDIO_LANGUAGES_2016_RANGE[1] + 1, 5)),
     "max_variants": (1, 2),
+    "avc_main_weight": (0.5, 1.0, 2.0),
     "target_efficiency": (0.8, 0.85, 0.9, 0.95),
 }
 
@@ -147,7 +148,8 @@ def sensitivity(seed: int = 0, n_titles: int = 500, values: dict | None = None) 
         Parameter -> values to try; defaults to :data:`SENSITIVITY`. Keys: ``mean_to_peak``
         and ``sessions_scale`` (the appliance's counted sessions), ``audio_languages_global``
         (2016 dubs on a global title), ``max_variants`` (packaging copies per ladder row),
-        ``target_efficiency``.
+        ``avc_main_weight`` (a factor on AVC Main's weight in the 2016 codec preferences, an
+        assumption: :data:`labcdn.popularity.eras.FAMILY_PREFERENCE_2016`), ``target_efficiency``.
 
     Returns
     -------
@@ -164,13 +166,17 @@ def sensitivity(seed: int = 0, n_titles: int = 500, values: dict | None = None) 
     rows = []
     for name, grid in values.items():
         for v in grid:
-            cat, views, load, scale, target = base_cat, base_views, ApplianceLoad(), 1.0, 0.9
+            cat, views, load, scale, target, demand = base_cat, base_views, ApplianceLoad(), 1.0, 0.9, e.demand
             if name == "mean_to_peak":
                 load = ApplianceLoad(mean_to_peak=float(v))
             elif name == "sessions_scale":
                 scale = float(v)
             elif name == "target_efficiency":
                 target = float(v)
+            elif name == "avc_main_weight":
+                demand = replace(e.demand, family_preference=tuple(
+                    (d, f, w * float(v) if f == "AVC-main" else w) for d, f, w in e.demand.family_preference))
+                views = file_views(cat, demand)
             else:
                 cp = replace(e.catalogue, n_titles=n_titles)
                 if name == "audio_languages_global":
@@ -179,7 +185,7 @@ def sensitivity(seed: int = 0, n_titles: int = 500, values: dict | None = None) 
                     cp = replace(cp, max_variants=int(v))
                 cat = make_catalogue(cp, seed, ladder=e.ladder())
                 views = file_views(cat, e.demand)
-            r = predicted_study(cat, e.demand, target, load=load, sessions_scale=scale, seed=seed, views=views).ratio
+            r = predicted_study(cat, demand, target, load=load, sessions_scale=scale, seed=seed, views=views).ratio
             rows.append((name, float(v), r))
     return pl.DataFrame(rows, schema={"parameter": pl.String, "value": pl.Float64, "ratio": pl.Float64},
                         orient="row")
