@@ -17,7 +17,7 @@ seed argument (studies whose model is deterministic ignore it). Output columns
 have explicit dtypes, so every chunk of a sweep has the same schema.
 
 =================  ==========================================================
-``ranking``        :func:`labcdn.popularity.study`: file- vs title-ranking storage
+``ranking``        :func:`labcdn.popularity.predicted_study`: chapter 1's headline (2016, predicted ranking)
 ``prediction``     :func:`labcdn.prediction.run`: nightly fill, one row per method
 ``hashing``        :func:`labcdn.hashing.balance` and :func:`~labcdn.hashing.disruption`
 ``serving``        :func:`labcdn.serving.evaluate` of a :class:`~labcdn.serving.ServerConfig`
