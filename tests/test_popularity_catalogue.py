@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from labcdn.popularity import figures
 from labcdn.popularity.catalogue import (
     LADDER_PATH,
     LADDER_SCHEMA,
@@ -19,7 +20,7 @@ from labcdn.popularity.catalogue import (
 
 LADDER = load_ladder()
 GLOBAL_EPISODES = dict(scope_shares=(1.0, 0.0, 0.0), film_share=0.0)
-PUBLISHED_FILES_PER_EPISODE = 1200  # Vora, Deek, Livengood, Netflix TechBlog 2018 (The Crown)
+PUBLISHED_FILES_PER_EPISODE = figures.PUBLISHED["files_per_episode"].published  # Vora, Deek, Livengood (The Crown)
 
 
 def test_default_ladder_loads_with_its_schema():

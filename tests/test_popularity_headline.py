@@ -8,6 +8,8 @@ from dataclasses import replace
 import naive_popularity as naive
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from labcdn.popularity import (
     SCOPES,
@@ -172,3 +174,16 @@ def test_cli_reports_the_headline_its_band_and_steps(capsys):
     assert out["file_vs_title_storage_ratio"] == out["steps"][-1]["ratio"]
     assert out["file_vs_title_storage_ratio_exact_today"] == out["exact_today"]["ratio"]
     assert out["seeds"]["n"] == 3 and out["seeds"]["ratio_p05"] <= out["seeds"]["ratio_p95"]
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**16), log_scale=st.floats(-3.0, 3.0), target=st.floats(0.5, 0.99))
+def test_no_prediction_beats_perfect_knowledge(seed, log_scale, target):
+    """Exact views order files (and titles) by density, the fractional-knapsack optimum at each granularity, so
+    ranking on any prediction needs at least as much storage, seed by seed."""
+    e, cat = small("2016", 12, seed % 7)
+    v = file_views(cat, e.demand)
+    exact = predicted_study(cat, e.demand, target, sessions_scale=None, seed=seed, views=v)
+    noisy = predicted_study(cat, e.demand, target, sessions_scale=10**log_scale, seed=seed, views=v)
+    assert noisy.file_storage_fraction >= exact.file_storage_fraction * (1 - 1e-12)
+    assert noisy.title_storage_fraction >= exact.title_storage_fraction * (1 - 1e-12)

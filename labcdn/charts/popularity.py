@@ -53,7 +53,7 @@ def ratio_by_parameter(sweep: pl.DataFrame, parameter: str, title: str, publishe
 
     ``sweep``: :func:`labcdn.popularity.ratio_sweep`'s frame. ``published``: "the same
     caching efficiency with about half the storage" (Vora, Deek, Livengood, "Content
-    Popularity for Open Connect", Netflix TechBlog, 2018).
+    Popularity for Open Connect", Netflix TechBlog; the switch was in 2016).
     """
     data = sweep.filter(pl.col("parameter") == parameter)
     line = (
