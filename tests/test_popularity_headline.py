@@ -187,3 +187,14 @@ def test_no_prediction_beats_perfect_knowledge(seed, log_scale, target):
     noisy = predicted_study(cat, e.demand, target, sessions_scale=10**log_scale, seed=seed, views=v)
     assert noisy.file_storage_fraction >= exact.file_storage_fraction * (1 - 1e-12)
     assert noisy.title_storage_fraction >= exact.title_storage_fraction * (1 - 1e-12)
+
+
+def test_leaving_families_out_of_an_era():
+    e = era("2016").leaving_out(("VC1",))
+    assert "VC1" not in e.ladder().families
+    assert all(f != "VC1" for _, f, _ in e.demand.family_preference)
+    full = small("2016", 20)[1]
+    cat = make_catalogue(replace(e.catalogue, n_titles=20), 0, ladder=e.ladder())
+    assert cat.n_files < full.n_files
+    with pytest.raises(ValueError, match="not in the ladder"):
+        era("2016").leaving_out(("AV1",)).ladder()

@@ -190,3 +190,14 @@ def headline_slider(grid: pl.DataFrame, eras: list[str], qualities: list[float],
     layers = [layer.transform_filter(pick) if i < 2 else layer for i, layer in enumerate(curves.layer)]
     return alt.layer(*layers, label).add_params(era, quality).properties(
         width=WIDTH, height=HEIGHT, title="Efficiency–storage curves: pick the era and the prediction quality")
+
+
+def ladder_sensitivity(frame: pl.DataFrame, published: float):
+    """Bars: the headline with each assumed group of codec families left out (``without, ratio``)."""
+    bars = alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("without:N", title="2016 ladder without", sort=frame["without"].to_list()),
+        x=alt.X("ratio:Q", title="storage ratio, file ÷ title", scale=alt.Scale(domain=[0, 0.6])),
+        tooltip=["without", "files_per_global_episode", alt.Tooltip("ratio:Q", format=".3f")])
+    rule = alt.Chart(pl.DataFrame({"published": [published]})).mark_rule(strokeDash=[6, 3], color="#d62728").encode(
+        x="published:Q")
+    return alt.layer(bars, rule).properties(width=WIDTH, height=110)

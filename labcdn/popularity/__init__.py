@@ -22,6 +22,7 @@
 :func:`predicted_study`            both rankings on views counted at one appliance (:class:`ApplianceLoad`)
 :func:`waterfall`                  the headline: today exact -> 2016 catalogue -> predictions, band over seeds
 :func:`sensitivity`                the headline as each assumption moves over its range
+:func:`ladder_sensitivity`         the headline without each assumed group of 2016 codec families
 =================================  ==========================================================
 
 Modules: :mod:`~labcdn.popularity.catalogue` (the ladder and the catalogue),
@@ -51,7 +52,7 @@ from labcdn.popularity.demand import (
     title_sessions,
 )
 from labcdn.popularity.eras import ERAS, Era, era
-from labcdn.popularity.headline import Headline, sensitivity, waterfall
+from labcdn.popularity.headline import Headline, ladder_sensitivity, sensitivity, waterfall
 from labcdn.popularity.predicted import (
     ApplianceLoad,
     PredictedStudy,
@@ -77,6 +78,7 @@ __all__ = [
     "Headline",
     "PredictedStudy",
     "era",
+    "ladder_sensitivity",
     "predicted_study",
     "predicted_views",
     "sensitivity",

@@ -19,8 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import polars as pl
+
 from labcdn._validation import check_choice
-from labcdn.popularity.catalogue import LADDER_PATH, CatalogueParams, Ladder, load_ladder
+from labcdn.popularity.catalogue import LADDER_PATH, CatalogueParams, Ladder, _ladder_arrays, load_ladder
 from labcdn.popularity.demand import DemandParams
 
 LADDER_2016_PATH = LADDER_PATH.with_name("encoding_ladder_2016.csv")
@@ -62,16 +64,33 @@ class Era:
         The encoding-ladder CSV (one source per row).
     catalogue : CatalogueParams
     demand : DemandParams
+    without : tuple of str
+        Codec families left out of the ladder and of the demand's preferences (for the
+        sensitivity of the headline to the ladder's assumed families); empty by default.
     """
 
     name: str
     ladder_path: Path
     catalogue: CatalogueParams = field(default_factory=CatalogueParams)
     demand: DemandParams = field(default_factory=DemandParams)
+    without: tuple[str, ...] = ()
 
     def ladder(self) -> Ladder:
-        """The era's ladder (parsed once per file, see :func:`labcdn.popularity.load_ladder`)."""
-        return load_ladder(self.ladder_path)
+        """The era's ladder (parsed once per file, see :func:`labcdn.popularity.load_ladder`), less ``without``."""
+        ladder = load_ladder(self.ladder_path)
+        if not self.without:
+            return ladder
+        unknown = set(self.without) - set(ladder.families)
+        if unknown:
+            raise ValueError(f"without={self.without!r} names families not in the ladder: {sorted(unknown)}")
+        return _ladder_arrays(ladder.frame.filter(~pl.col("family").is_in(list(self.without))))
+
+    def leaving_out(self, families) -> Era:
+        """This era without the codec ``families`` (in the ladder and in the preferences)."""
+        families = tuple(families)
+        demand = replace(self.demand, family_preference=tuple(
+            entry for entry in self.demand.family_preference if entry[1] not in families))
+        return replace(self, demand=demand, without=self.without + families)
 
 
 ERAS = {

@@ -137,6 +137,41 @@ SENSITIVITY = {
 }
 
 
+#: Groups of 2016 codec families whose presence rests on an assumption (which titles carry them), left out one
+#: group at a time by :func:`ladder_sensitivity`.
+LADDER_GROUPS = {
+    "none (the 2016 ladder)": (),
+    "VC1 (legacy CE1/CE2)": ("VC1",),
+    "UHD and HDR": ("HEVC-SDR", "VP9-UHD", "HEVC-HDR10", "DolbyVision"),
+    "mobile encodes": ("AVC-high", "VP9"),
+}
+
+
+def ladder_sensitivity(seed: int = 0, n_titles: int = 500, target_efficiency: float = 0.9) -> pl.DataFrame:
+    """The headline with each assumed group of 2016 codec families left out (:data:`LADDER_GROUPS`).
+
+    Parameters
+    ----------
+    seed : int
+    n_titles : int
+    target_efficiency : float
+
+    Returns
+    -------
+    polars.DataFrame
+        ``without, files_per_global_episode, ratio``.
+    """
+    rows = []
+    for label, families in LADDER_GROUPS.items():
+        e = era("2016").leaving_out(families)
+        cat = make_catalogue(replace(e.catalogue, n_titles=n_titles), seed, ladder=e.ladder())
+        fpt = cat.files_per_title()[(cat.scope == 0) & ~cat.is_film]
+        r = predicted_study(cat, e.demand, target_efficiency, seed=seed).ratio
+        rows.append((label, float(np.median(fpt)) if fpt.size else float("nan"), r))
+    return pl.DataFrame(rows, schema={"without": pl.String, "files_per_global_episode": pl.Float64,
+                                      "ratio": pl.Float64}, orient="row")
+
+
 def sensitivity(seed: int = 0, n_titles: int = 500, values: dict | None = None) -> pl.DataFrame:
     """The headline (2016 catalogue, predicted ranking) as each assumption moves over its range.
 
