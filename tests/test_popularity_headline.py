@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from labcdn import prediction
 from labcdn.popularity import (
     SCOPES,
     ApplianceLoad,
@@ -100,6 +101,11 @@ def test_predicted_views_are_unbiased_and_use_chapter_2s_window():
     assert draws[:, 0].max() == 0.0
     assert np.allclose(draws.mean(axis=0), lam, rtol=0.05, atol=0.02)
     assert np.allclose(draws.var(axis=0), lam / 7, rtol=0.15, atol=0.01)  # a week's mean of Poisson days
+    for s in range(5):  # the same numbers as chapter 2's window predictor fed the same counts
+        counts = np.random.default_rng(s).poisson(lam * 7) / 7
+        daily = np.column_stack([counts, lam])
+        chapter_2 = prediction.predict(daily, 1, "window", window_days=1)
+        assert np.array_equal(predicted_views(lam, 7, seed=None, rng=np.random.default_rng(s)), chapter_2)
 
 
 def _ladder_rows(path):

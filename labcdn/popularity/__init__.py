@@ -23,25 +23,17 @@
 :func:`waterfall`                  the headline: today exact -> 2016 catalogue -> predictions, band over seeds
 :func:`sensitivity`                the headline as each assumption moves over its range
 :func:`ladder_sensitivity`         the headline without each assumed group of 2016 codec families
+:data:`PUBLISHED`                  the chapter's published figures with their sources (:data:`STORAGE_RATIO`, ...)
 =================================  ==========================================================
 
-Modules: :mod:`~labcdn.popularity.catalogue` (the ladder and the catalogue),
+Modules: :mod:`~labcdn.popularity.ladder` (the encoding ladder),
+:mod:`~labcdn.popularity.catalogue` (titles expanded into files),
 :mod:`~labcdn.popularity.demand` (views per file), :mod:`~labcdn.popularity.ranking`
-(fill by rank and the study).
+(fill by rank and the study), :mod:`~labcdn.popularity.figures` (published
+numbers), :mod:`~labcdn.popularity.sweep_point` (the study for :mod:`labcdn.sweep`).
 """
 
-from labcdn.popularity import figures
-from labcdn.popularity.catalogue import (
-    DEVICE_CLASSES,
-    KINDS,
-    LADDER_PATH,
-    SCOPES,
-    Catalogue,
-    CatalogueParams,
-    Ladder,
-    load_ladder,
-    make_catalogue,
-)
+from labcdn.popularity.catalogue import Catalogue, CatalogueParams, make_catalogue
 from labcdn.popularity.demand import (
     FAMILY_PREFERENCE,
     DemandParams,
@@ -52,7 +44,17 @@ from labcdn.popularity.demand import (
     title_sessions,
 )
 from labcdn.popularity.eras import ERAS, Era, era
+from labcdn.popularity.figures import (
+    APPLIANCE_GBPS_2016,
+    AV1_VIEW_SHARE,
+    FILES_PER_EPISODE,
+    LANGUAGES_2016,
+    PUBLISHED,
+    STORAGE_RATIO,
+    SWITCH_YEAR,
+)
 from labcdn.popularity.headline import Headline, ladder_sensitivity, sensitivity, waterfall
+from labcdn.popularity.ladder import DEVICE_CLASSES, KINDS, LADDER_PATH, SCOPES, Ladder, load_ladder
 from labcdn.popularity.predicted import (
     ApplianceLoad,
     PredictedStudy,
@@ -61,7 +63,7 @@ from labcdn.popularity.predicted import (
     sessions_per_day,
 )
 from labcdn.popularity.ranking import (
-    Study,
+    RankingStudy,
     efficiency_curve,
     ratio_sweep,
     storage_needed,
@@ -71,8 +73,14 @@ from labcdn.popularity.ranking import (
 )
 
 __all__ = [
+    "APPLIANCE_GBPS_2016",
+    "AV1_VIEW_SHARE",
+    "FILES_PER_EPISODE",
+    "LANGUAGES_2016",
+    "PUBLISHED",
+    "STORAGE_RATIO",
+    "SWITCH_YEAR",
     "ERAS",
-    "figures",
     "ApplianceLoad",
     "Era",
     "Headline",
@@ -94,7 +102,7 @@ __all__ = [
     "DemandParams",
     "FileViews",
     "Ladder",
-    "Study",
+    "RankingStudy",
     "efficiency_curve",
     "family_mix",
     "file_shares",

@@ -22,8 +22,10 @@ from pathlib import Path
 import polars as pl
 
 from labcdn._validation import check_choice
-from labcdn.popularity.catalogue import LADDER_PATH, CatalogueParams, Ladder, _ladder_arrays, load_ladder
+from labcdn.popularity.catalogue import CatalogueParams
 from labcdn.popularity.demand import DemandParams
+from labcdn.popularity.figures import LANGUAGES_2016
+from labcdn.popularity.ladder import LADDER_PATH, Ladder, _ladder_arrays, load_ladder
 
 LADDER_2016_PATH = LADDER_PATH.with_name("encoding_ladder_2016.csv")
 
@@ -49,7 +51,7 @@ FAMILY_PREFERENCE_2016 = (
 #: CES 2016). Audio: 10 on a global title is an assumption (swept 5-15 in the sensitivity chart);
 #: regional and local titles keep today's (assumed) counts, capped at 21 subtitle languages.
 AUDIO_LANGUAGES_2016 = (10, 8, 2)
-TEXT_LANGUAGES_2016 = (21, 15, 4)
+TEXT_LANGUAGES_2016 = (LANGUAGES_2016, 15, 4)
 AUDIO_LANGUAGES_2016_RANGE = (5, 15)
 
 

@@ -12,8 +12,8 @@ from noise than a title ranking. This module puts that in the model:
 2. on each of the ``history_days`` past days a file is streamed a Poisson number
    of times with mean ``share x title sessions`` (Poisson session arrivals,
    thinned by the file's share, are Poisson per file);
-3. chapter 2's ``window`` predictor (:func:`labcdn.prediction.predict`) averages
-   those days; the ranking stores by the predicted views, and the storage a
+3. chapter 2's ``window`` predictor (:func:`labcdn.prediction.predict`, computed
+   here as the window's mean, the same numbers) averages those days; the ranking stores by the predicted views, and the storage a
    ranking needs for the target efficiency is read off the *true* bytes.
 
 With a constant daily rate the window's k-day total is Poisson(k x rate), so one
@@ -38,6 +38,7 @@ import polars as pl
 from labcdn._validation import check_array, check_range, rng_from
 from labcdn.popularity.catalogue import Catalogue
 from labcdn.popularity.demand import DemandParams, FileViews, file_views
+from labcdn.popularity.figures import APPLIANCE_GBPS_2016
 from labcdn.popularity.ranking import _curve_frame, _needed_kernel, _prefix_sums, _stop_fill_kernel
 
 
@@ -48,19 +49,19 @@ class ApplianceLoad:
     Attributes
     ----------
     served_gbps : float
-        40 Gbps: the 2015-2016 appliances were "close to being CPU limited serving at
-        40 Gbps" (Gallatin, "Serving 100 Gbps from an Open Connect Appliance",
-        Netflix TechBlog, 2017).
+        40 Gbps (:data:`labcdn.popularity.figures.APPLIANCE_GBPS_2016`): the 2015-2016
+        appliances were "close to being CPU limited serving at 40 Gbps" (Gallatin,
+        "Serving 100 Gbps from an Open Connect Appliance", Netflix TechBlog, 2017).
     mean_to_peak : float
         Daily mean traffic as a share of the served peak. Assumption: 0.5, swept
         0.3-0.7 in chapter 1's sensitivity chart (streaming traffic peaks in the
         evening and is low overnight).
     history_days : int
         Days of counted views the ranking averages: 7, chapter 2's ``window``
-        predictor (:class:`labcdn.prediction.Predictor`: a week spans the weekly cycle).
+        predictor (:class:`labcdn.prediction.PredictorParams`: a week spans the weekly cycle).
     """
 
-    served_gbps: float = 40.0
+    served_gbps: float = APPLIANCE_GBPS_2016
     mean_to_peak: float = 0.5
     history_days: int = 7
 
@@ -118,14 +119,10 @@ def predicted_views(expected_views, history_days: int = 7, *, seed: int | None =
     lam = check_array("expected_views", expected_views, dtype=np.float64, low=0.0)
     k = check_range("history_days", history_days, 1, 365, integer=True)
     rng = rng_from(seed, rng)
-    from labcdn.prediction import (
-        predict,  # chapter 2's predictor; imported here (prediction imports popularity)
-    )
-
-    daily = np.empty((lam.size, 2), order="F")
-    daily[:, 0] = rng.poisson(lam * k) / k  # the k-day window's mean, drawn as one total
-    daily[:, 1] = lam
-    return predict(daily, 1, "window", window_days=1)
+    # the k-day window's mean, drawn as one total: what chapter 2's predict(..., "window") returns
+    # for these counts (tests/test_popularity_headline.py checks it; popularity does not import
+    # prediction, which imports popularity)
+    return rng.poisson(lam * k) / k
 
 
 class PredictedStudy(NamedTuple):
