@@ -114,6 +114,7 @@ def _ranking_args(parser):
     parser.add_argument("--zipf", type=float, default=None, help="title Zipf exponent (default: DemandParams)")
     parser.add_argument("--titles", type=int, default=500, help="titles in the catalogue")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", type=int, default=20, help="seeds in the headline's band (default: %(default)s)")
 
 
 @command("ranking", "file- vs title-level ranking: the storage each needs for the same caching efficiency",
@@ -131,18 +132,31 @@ def ranking_command(args) -> dict:
     s = popularity.study(cp, dp, args.target, args.seed, catalogue=cat)
     fpt = cat.files_per_title()
     global_episodes = fpt[(cat.scope == popularity.SCOPES.index("global")) & ~cat.is_film]
+    h = popularity.waterfall(args.target, seed=args.seed, n_seeds=args.seeds, n_titles=args.titles)
     return {
-        "file_vs_title_storage_ratio": s.ratio,
+        "file_vs_title_storage_ratio": h.ratio,
+        "file_vs_title_storage_ratio_exact_today": h.ratio_exact_today,
         "published_ratio": popularity.STORAGE_RATIO,
+        "switch_year": popularity.SWITCH_YEAR,
+        "steps": [{k: row[k] for k in ("key", "label", "source", "ratio", "delta", "p05", "p95")}
+                  for row in h.steps.iter_rows(named=True)],
+        "seeds": {"n": h.n_seeds, "first": args.seed, "ratio_p05": h.ratio_p05, "ratio_p95": h.ratio_p95},
+        "sessions_per_appliance_day": h.sessions_per_day,
+        "exact_today": {
+            "ratio": s.ratio,
+            "target_efficiency": s.target_efficiency,
+            "file_storage_fraction": s.file_storage_fraction,
+            "title_storage_fraction": s.title_storage_fraction,
+            "capacity_fraction": s.capacity_fraction,
+            "file_efficiency": s.file_efficiency,
+            "title_efficiency": s.title_efficiency,
+            "concentration": args.concentration,
+            "zipf_exponent": dp.zipf_exponent,
+        },
         "target_efficiency": s.target_efficiency,
-        "file_storage_fraction": s.file_storage_fraction,
-        "title_storage_fraction": s.title_storage_fraction,
-        "capacity_fraction": s.capacity_fraction,
-        "file_efficiency": s.file_efficiency,
-        "title_efficiency": s.title_efficiency,
         "files_per_global_episode": float(np.median(global_episodes)) if global_episodes.size else None,
         "parameters": {"titles": args.titles, "concentration": args.concentration,
-                       "zipf_exponent": dp.zipf_exponent, "seed": args.seed},
+                       "zipf_exponent": dp.zipf_exponent, "seed": args.seed, "seeds": args.seeds},
     }
 
 
