@@ -165,6 +165,12 @@ class Backends:
     async def _stop_all(self):
         for b in range(len(self.ports)):
             await self._kill(b)
+        for _ in range(3):  # let the aborted transports close their sockets before the loop stops
+            await asyncio.sleep(0)
+        tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     async def _kill(self, b):
         self.alive[b] = False
@@ -432,15 +438,20 @@ class Product:
 
 async def _one(port, path, t0, out, i, timeout):
     t_send = time.monotonic() - t0
+    writer = None
     try:
         reader, writer = await asyncio.wait_for(asyncio.open_connection(HOST, port), timeout)
         writer.write(f"GET {path} HTTP/1.1\r\nHost: lab\r\nConnection: close\r\n\r\n".encode())
         await writer.drain()
         data = await asyncio.wait_for(reader.read(-1), timeout)
-        writer.close()
     except (TimeoutError, OSError):
         out[i] = (t_send, time.monotonic() - t0, 0, -1, "")
         return
+    finally:
+        if writer is not None:
+            writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
     done = time.monotonic() - t0
     head = data.split(b"\r\n\r\n", 1)[0].decode("latin-1")
     lines = head.split("\r\n")

@@ -93,7 +93,9 @@ def _stats(response, backend, n):
 def responses(cfg: Config, *, requests=1200, seed=2, speeds=SPEEDS_MIXED) -> dict:
     """Share, mean and p99 response time, live and simulated, for a load-aware configuration.
 
-    Two measured response times: end to end at the client (``mean_measured_s``),
+    The simulator replays the requests at the times they really reached the
+    backends (:func:`as_seen`; ``mean_predicted_planned_s`` is the prediction
+    for the planned Poisson times). Two measured response times: end to end at the client (``mean_measured_s``),
     and at the backends, from a request's arrival there to the finish its FCFS
     queue gave it (``mean_at_backends_s``): the queueing the product's
     decisions produced, without the time spent in the client, the network stack
@@ -102,15 +104,19 @@ def responses(cfg: Config, *, requests=1200, seed=2, speeds=SPEEDS_MIXED) -> dic
     """
     w = _workload(speeds, cfg.weights, requests, seed)
     live = run_live(cfg, w)
-    sim = simulate(w, cfg.model)
+    sim = simulate(as_seen(w, live), cfg.model)
+    planned = simulate(w, cfg.model)
     n = len(speeds)
     ok = live.filter(pl.col("status") == "ok")
     m_mean, m_p99, m_share = _stats(ok["response"], ok["backend"], n)
     at_backend = (ok["finish_at_backend"] - ok["at_backend"]).to_numpy()
     b_mean, b_p99 = float(np.nanmean(at_backend)), float(np.nanquantile(at_backend, 0.99))
     p_mean, p_p99, p_share = _stats(sim.response[sim.ok], sim.backend[sim.ok], n)
+    late = (live["sent"] - live["arrival"]).to_numpy()
     return {"product": cfg.product, "algorithm": cfg.algorithm, "model": cfg.model,
             "mean_measured_s": m_mean, "mean_predicted_s": p_mean, "mean_rel_error": m_mean / p_mean - 1.0,
+            "mean_predicted_planned_s": float(planned.response[planned.ok].mean()),
+            "send_late_mean_s": float(late.mean()), "send_late_max_s": float(late.max()),
             "mean_at_backends_s": b_mean, "mean_at_backends_rel_error": b_mean / p_mean - 1.0,
             "overhead_mean_s": m_mean - b_mean,
             "p99_measured_s": m_p99, "p99_predicted_s": p_p99, "p99_rel_error": m_p99 / p_p99 - 1.0,
@@ -118,6 +124,29 @@ def responses(cfg: Config, *, requests=1200, seed=2, speeds=SPEEDS_MIXED) -> dic
             "share_measured": m_share.tolist(), "share_predicted": p_share.tolist(),
             "max_share_error": float(np.abs(m_share - p_share).max()),
             "failed": int((live["status"] != "ok").sum())}
+
+
+def as_seen(w, live):
+    """The workload with the arrival times at which each request really reached the balancer's backends.
+
+    An open loop in Python on a busy machine sends some requests late, and a
+    descheduled proxy forwards some late: the queueing at the backends
+    follows the times requests got there, not the planned Poisson times. The
+    simulator is given that sequence (each request keeps its work; requests
+    no backend answered keep their send time), so both decide on the same
+    arrivals.
+    """
+    seen = np.asarray(w.arrival, dtype=np.float64).copy()
+    idx = live["request"].to_numpy()
+    at = live["at_backend"].to_numpy()
+    seen[idx] = np.where(np.isnan(at), live["sent"].to_numpy(), at)
+    order = np.argsort(seen, kind="stable")
+    arrays = {"arrival": seen[order] - seen[order][0], "work": np.asarray(w.work)[order],
+              "client": np.asarray(w.client)[order], "new_connection": np.asarray(w.new_connection)[order],
+              "node": np.asarray(w.node)[order]}
+    for a in arrays.values():
+        a.flags.writeable = False
+    return dataclasses.replace(w, **arrays)
 
 
 def video_uris(count, seed):

@@ -17,7 +17,7 @@ from labcdn.balancing.algorithms import ALGORITHMS
 
 PRODUCTS_PATH = Path(__file__).resolve().parents[2] / "data" / "load_balancers.csv"
 COLUMNS = ("product", "layer", "algorithms", "health_checks", "features", "closest_models", "source")
-LAYERS = ("L4", "L7")
+LAYERS = ("L3", "L4", "L7")
 LIST_COLUMNS = ("layer", "algorithms", "features", "closest_models")
 
 
