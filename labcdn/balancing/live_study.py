@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
 import platform
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -331,3 +333,50 @@ def _cpus():
     import os
 
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+
+MEASUREMENTS_PATH = Path(__file__).resolve().parents[2] / "data" / "measurements" / "balancers.json"
+
+
+def load_measurements(path=None) -> dict:
+    """The committed run of ``labcdn balancers --json --save`` (provenance and results)."""
+    path = Path(MEASUREMENTS_PATH if path is None else path)
+    record = json.loads(path.read_text())
+    for key in ("provenance", "results"):
+        if key not in record:
+            raise ValueError(f"{path}: missing {key!r}; rerun `labcdn balancers --json --save {path}`")
+    return record
+
+
+def comparison(results: dict) -> pl.DataFrame:
+    """Every measured quantity beside its prediction, one row each (tidy).
+
+    Columns: check, product, algorithm, quantity, unit, predicted, measured.
+    """
+    rows = []
+
+    def add(check, r, quantity, unit, predicted, measured):
+        rows.append({"check": check, "product": r["product"], "algorithm": r["algorithm"], "quantity": quantity,
+                     "unit": unit, "predicted": float(predicted), "measured": float(measured)})
+
+    for r in results["counts"]:
+        for b, (p, m) in enumerate(zip(r["predicted"], r["measured"], strict=True)):
+            add("requests per backend", r, f"backend {b}", "requests", p, m)
+    for r in results["responses"]:
+        add("mean response", r, "at the backends", "s", r["mean_predicted_s"], r["mean_at_backends_s"])
+        add("mean response", r, "end to end", "s", r["mean_predicted_s"], r["mean_measured_s"])
+        add("p99 response", r, "at the backends", "s", r["p99_predicted_s"], r["p99_at_backends_s"])
+        for b, (p, m) in enumerate(zip(r["share_predicted"], r["share_measured"], strict=True)):
+            add("share per backend", r, f"backend {b}", "share", p, m)
+    for r in results["hashing"]:
+        add("keys moved on removal", r, "share of requests", "share", r["keys_moved_predicted"],
+            r["keys_moved_measured"])
+    for r in results["failover"]:
+        if r["product"] == "haproxy":
+            add("failover", r, "detection after the kill", "s", r["detect_predicted_mean_s"],
+                r["detect_measured_s"])
+            add("failover", r, "failed requests", "requests", r["failed_predicted_mean"], r["failed_measured"])
+        else:
+            add("failover", r, "failed attempts on the dead backend", "requests", r["failed_attempts_predicted"],
+                r["failed_attempts_measured"])
+    return pl.DataFrame(rows)
