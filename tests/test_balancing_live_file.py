@@ -56,7 +56,7 @@ def test_the_chapter_charts_build_and_embed_their_controls():
     res = load_measurements()["results"]
     spec = charts.measured_vs_predicted(comparison(res)).to_dict()
     assert spec["layer"][1]["mark"]["type"] == "point"
-    spec = charts.preset_selector(preset_grid(replace(DEFAULTS, requests=2000, backends=4))).to_dict()
+    spec = charts.preset_selector(preset_grid(replace(DEFAULTS, requests=1000, backends=4))).to_dict()
     assert spec["params"][0]["bind"]["input"] == "select" and "Pen" in spec["params"][0]["bind"]["options"]
     spec = charts.features_table(products()).to_dict()
     assert {p["name"] for p in spec["params"]} == {"feature_product", "feature_layer"}

@@ -24,7 +24,7 @@ from labcdn.balancing.live import Config, haproxy_config, nginx_config
 from labcdn.balancing.live_hashing import haproxy_chash, haproxy_uri_key, nginx_chash, nginx_ring, sdbm
 from labcdn.balancing.presets import PRESETS, PRODUCTS, preset, preset_grid, presets_table, run_preset
 
-SMALL = replace(DEFAULTS, requests=4000, backends=8)
+SMALL = replace(DEFAULTS, requests=1500, backends=8)
 uri = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789/-._?=&", min_size=0, max_size=40).map(lambda s: "/" + s)
 
 
