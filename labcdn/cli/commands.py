@@ -114,7 +114,7 @@ def ranking_command(args) -> dict:
     global_episodes = fpt[(cat.scope == popularity.SCOPES.index("global")) & ~cat.is_film]
     return {
         "file_vs_title_storage_ratio": s.ratio,
-        "published_ratio": 0.5,
+        "published_ratio": popularity.STORAGE_RATIO,
         "target_efficiency": s.target_efficiency,
         "file_storage_fraction": s.file_storage_fraction,
         "title_storage_fraction": s.title_storage_fraction,
@@ -128,29 +128,32 @@ def ranking_command(args) -> dict:
 
 
 def _prediction_args(parser):
-    parser.add_argument("--days", type=int, default=28, help="days simulated")
-    parser.add_argument("--capacity-fraction", type=float, default=0.05,
-                        help="appliance size as a share of the catalogue's bytes")
-    parser.add_argument("--budget-fraction", type=float, default=0.065,
+    # defaults None: the chapter's NightlyParams (read when the command runs, so the CLI starts without the model)
+    parser.add_argument("--days", type=int, default=None, help="days simulated (default: NightlyParams, 28)")
+    parser.add_argument("--capacity-fraction", type=float, default=None,
+                        help="appliance size as a share of the catalogue's bytes (default: NightlyParams, 0.05)")
+    parser.add_argument("--budget-fraction", type=float, default=None,
                         help="bytes that may be filled per night, as a share of the appliance "
-                             "(6.5 TB on a 100 TB appliance)")
+                             "(default: NightlyParams, 6.5 TB on a 100 TB appliance)")
     parser.add_argument("--seed", type=int, default=0)
 
 
 @command("prediction", "next-day efficiency of the nightly fill for each predictor, against the oracle",
          _prediction_args)
 def prediction_command(args) -> dict:
+    from dataclasses import replace
+
     from labcdn import prediction
 
-    result = prediction.run(n_days=args.days, capacity_fraction=args.capacity_fraction,
-                         budget_fraction=args.budget_fraction, seed=args.seed, progress=True)
-    summary = result.summary
+    given = {"n_days": args.days, "capacity_fraction": args.capacity_fraction, "budget_fraction": args.budget_fraction}
+    params = replace(prediction.NightlyParams(), seed=args.seed, **{k: v for k, v in given.items() if v is not None})
+    summary = prediction.run(params, progress=True).summary
     return {
         "efficiency": dict(zip(summary["method"], summary["efficiency"], strict=True)),
         "oracle_efficiency": dict(zip(summary["method"], summary["oracle_efficiency"], strict=True)),
         "churn_mean": dict(zip(summary["method"], summary["churn_mean"], strict=True)),
-        "parameters": {"days": args.days, "capacity_fraction": args.capacity_fraction,
-                       "budget_fraction": args.budget_fraction, "seed": args.seed},
+        "parameters": {"days": params.n_days, "capacity_fraction": params.capacity_fraction,
+                       "budget_fraction": params.budget_fraction, "seed": params.seed},
     }
 
 
@@ -227,10 +230,10 @@ def orchestration_command(args) -> dict:
 
 def _sweep_args(parser):
     # dest: the CLI keeps the subcommand's name in args.study. No choices=: listing the studies would import
-    # every model on each CLI start; a wrong name is reported with the valid ones (labcdn.studies.get).
+    # every model on each CLI start; a wrong name is reported with the valid ones (labcdn.sweep.registry.get).
     parser.add_argument("--study", dest="sweep_study", required=True, metavar="STUDY",
                         help="study whose model is swept: ranking, prediction, hashing, serving, balancing, "
-                             "orchestration, replication (labcdn.studies)")
+                             "orchestration, replication (labcdn.sweep.STUDIES)")
     parser.add_argument("--grid", action="append", required=True, metavar="GRID",
                         help="JSON ({\"name\": [values]} or a list of points) or name=v1,v2 pairs; "
                              "name=start:stop:count for evenly spaced values; repeat to add parameters")
