@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from labcdn import cli
 from labcdn.balancing import DEFAULTS, HealthCheck, products
-from labcdn.balancing import live as live_mod
+from labcdn.balancing import live_products as live_mod
 from labcdn.balancing.live import Config, haproxy_config, nginx_config
 from labcdn.balancing.live_hashing import haproxy_chash, haproxy_uri_key, nginx_chash, nginx_ring, sdbm
 from labcdn.balancing.presets import PRESETS, PRODUCTS, preset, preset_grid, presets_table, run_preset
