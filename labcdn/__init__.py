@@ -16,6 +16,7 @@ chapter                                   package                      entry poi
 6 · Load balancers                        :mod:`labcdn.balancing`      ``run``, ``compare``, ``sweep``, ``summary`` (``labcdn balancing``)
 7 · Scheduling and scale                  :mod:`labcdn.orchestration`  ``omega``, ``size_sweep``, ``trace.replay``, ``drf`` (``labcdn orchestration``)
 8 · Operations                            :mod:`labcdn.orchestration`  ``failover_times``, ``autoscaling.compare``, ``rolling.compare``
+10 · Choosing an orchestrator            :mod:`labcdn.choosing`       ``fit``, ``load_tools``, ``load_activity`` (``python -m labcdn.choosing.activity``)
 9 · Sweeps (appendix)                     :mod:`labcdn.sweep`          ``run``, ``STUDIES``, ``committed`` (``labcdn sweep``)
 ========================================  ===========================  =====================================================================================
 
