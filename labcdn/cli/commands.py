@@ -219,6 +219,35 @@ def balancing_command(args) -> dict:
     return balancing.summary()
 
 
+def _balancers_args(parser):
+    parser.add_argument("--save", metavar="PATH",
+                        help="also write the results with machine, versions, date and command to PATH "
+                             "(the committed copy is data/measurements/balancers.json)")
+
+
+@command("balancers", "real HAProxy, NGINX and Pen on loopback, measured against the simulator", _balancers_args)
+def balancers_command(args) -> dict:
+    import json
+    import sys
+
+    from tqdm.auto import tqdm
+
+    from labcdn.balancing import live, live_study
+
+    with tqdm(total=13, desc="live balancers", file=sys.stderr, leave=False) as bar:
+        try:
+            results = live_study.measure(progress=lambda label: (bar.set_postfix_str(label), bar.update(1)))
+        except live.ProductMissing as exc:
+            raise ValueError(str(exc)) from exc
+    if args.save:
+        argv = "labcdn balancers --json" + (f" --save {args.save}" if args.save else "")
+        record = {"provenance": live_study.provenance(argv), "results": results}
+        with open(args.save, "w") as fh:
+            json.dump(record, fh, indent=1, sort_keys=False)
+            fh.write("\n")
+    return results
+
+
 def _orchestration_args(parser):
     parser.add_argument("--nodes", type=int, default=10_000, help="cluster size for the scheduling headline")
     parser.add_argument("--no-trace", action="store_true", help="skip the Alibaba trace replay")
