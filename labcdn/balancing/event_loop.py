@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 
+from labcdn._events import pop, push
 from labcdn._jit import kernel
 from labcdn.balancing import choice
 from labcdn.balancing.algorithms import (
@@ -28,10 +29,24 @@ from labcdn.balancing.algorithms import (
     WEIGHTED_LEAST_REQUEST,
     WEIGHTED_ROUND_ROBIN,
 )
-from labcdn.balancing.events import CHECK, FAIL, RECOVER, REFRESH, WARMUP, WINDOW, pop, push, timer
 from labcdn.balancing.health import health_step
 
 PENDING, OK, LOST, REFUSED, NO_SERVER = -1, 0, 1, 2, 3
+
+# Heap payloads: a request id ``>= 0`` is that request's departure; a negative
+# payload is a timer of one of these kinds (see :func:`timer`).
+CHECK = 0  # health check of (node, backend): index node * backends + backend
+WARMUP = 1  # slow-start weight step of (node, backend)
+REFRESH = 2  # stale load signal refreshed at a node
+WINDOW = 3  # bandwidth window rolls over at a node
+FAIL = 4  # failure number i starts
+RECOVER = 5  # failure number i ends
+
+
+@kernel
+def timer(kind, index):
+    """Payload of a timer event: ``-(1 + 8 * index + kind)``."""
+    return -(1 + 8 * index + kind)
 
 
 @kernel(inline="always")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from labcdn._events import pop, push
 from labcdn._jit import kernel
 from labcdn.orchestration.nodes import (
     LEAST_ALLOCATED,
@@ -34,8 +35,6 @@ from labcdn.orchestration.nodes import (
     fast_score,
     fits,
     fresh_state,
-    heap_pop,
-    heap_push,
     record_sample,
     release,
 )
@@ -154,7 +153,8 @@ def _monolithic_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmill
         if t > horizon or t == np.inf:
             break
         if tc == t:  # a pod completes: free its node, wake jobs that would now fit there
-            _, i, hn = heap_pop(heap_t, heap_i, hn)
+            i = heap_i[0]
+            hn = pop(heap_t, heap_i, hn)
             j = task_job[i]
             n = task_node[i]
             release(free_cpu, free_mem, pods, gpu_free, n, cpu[j], mem[j], ngpu[j], gmilli[j], task_gpus[i])
@@ -193,7 +193,7 @@ def _monolithic_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmill
                 task_node[i] = n
                 task_start[i] = t
                 task_end[i] = min(t + duration[j], deadline[j])
-                hn = heap_push(heap_t, heap_i, hn, task_end[i], i)
+                hn = push(heap_t, heap_i, hn, task_end[i], i)
                 account(used, 1, cpu[j], mem[j], ngpu[j], gmilli[j])
                 if job_placed[j] == 0:
                     job_first[j] = t

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from labcdn._events import pop, push
 from labcdn._jit import kernel
 from labcdn.orchestration.monolithic import ABANDONED, DELETED, DONE
 from labcdn.orchestration.nodes import (
@@ -41,8 +42,6 @@ from labcdn.orchestration.nodes import (
     fits,
     fresh_state,
     gpu_amount,
-    heap_pop,
-    heap_push,
     record_sample,
     release,
 )
@@ -113,7 +112,8 @@ def _two_level_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmilli
         if t > horizon or t == np.inf:
             break
         if tc == t:  # a task completes
-            _, i, hn = heap_pop(heap_t, heap_i, hn)
+            i = heap_i[0]
+            hn = pop(heap_t, heap_i, hn)
             j = task_job[i]
             release(free_cpu, free_mem, pods, gpu_free, task_node[i], cpu[j], mem[j], ngpu[j], gmilli[j],
                     task_gpus[i])
@@ -256,7 +256,7 @@ def _two_level_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmilli
                     j = task_job[i]
                     task_start[i] = reply
                     task_end[i] = min(reply + duration[j], max(deadline[j], reply))
-                    hn = heap_push(heap_t, heap_i, hn, task_end[i], i)
+                    hn = push(heap_t, heap_i, hn, task_end[i], i)
                     if np.isnan(job_first[j]):
                         job_first[j] = reply
                     job_last[j] = reply
