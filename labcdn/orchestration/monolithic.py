@@ -27,19 +27,15 @@ import numpy as np
 
 from labcdn._events import pop, push
 from labcdn._jit import kernel
+from labcdn.orchestration.jobs import DELETED, WAITING, after_attempt, end_job, end_task, place_task
 from labcdn.orchestration.nodes import (
     LEAST_ALLOCATED,
     MAX_NODE_SCORE,
-    account,
-    bind,
     fast_score,
     fits,
     fresh_state,
     record_sample,
-    release,
 )
-
-WAITING, DONE, ABANDONED, DELETED = 0, 1, 2, 3
 
 
 @kernel
@@ -155,16 +151,14 @@ def _monolithic_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmill
         if tc == t:  # a pod completes: free its node, wake jobs that would now fit there
             i = heap_i[0]
             hn = pop(heap_t, heap_i, hn)
-            j = task_job[i]
             n = task_node[i]
-            release(free_cpu, free_mem, pods, gpu_free, n, cpu[j], mem[j], ngpu[j], gmilli[j], task_gpus[i])
-            account(used, -1, cpu[j], mem[j], ngpu[j], gmilli[j])
+            end_task(i, task_job, task_node, task_gpus, free_cpu, free_mem, pods, gpu_free, used, cpu, mem, ngpu,
+                     gmilli)
             kept = 0
             for k in range(un):  # in arrival order of their failures, kept stable
                 w = unsched[k]
                 if deadline[w] <= t:
-                    job_state[w] = DELETED
-                    pending -= tasks[w] - job_placed[w]
+                    pending -= end_job(w, DELETED, job_state, tasks, job_placed)
                 elif fits(free_cpu, free_mem, pods, max_pods, gpu_free, n, cpu[w], mem[w], ngpu[w], gmilli[w]):
                     queue[(qh + qn) % n_jobs] = w
                     qn += 1
@@ -178,8 +172,7 @@ def _monolithic_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmill
             job_attempts[j] += 1
             counters[0] += 1
             if deadline[j] <= t:  # deleted while the scheduler was thinking
-                job_state[j] = DELETED
-                pending -= tasks[j] - job_placed[j]
+                pending -= end_job(j, DELETED, job_state, tasks, job_placed)
             bound = score_bound(strategy, top_cpu, top_mem, cpu[j], mem[j])
             while job_state[j] == WAITING and job_placed[j] < tasks[j]:
                 n, processed = select_node(free_cpu, free_mem, pods, max_pods, gpu_free, cap_cpu, cap_mem,
@@ -188,28 +181,19 @@ def _monolithic_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmill
                 start = (start + processed) % m
                 if n < 0:
                     break
-                i = task_off[j] + job_placed[j]
-                task_gpus[i] = bind(free_cpu, free_mem, pods, gpu_free, n, cpu[j], mem[j], ngpu[j], gmilli[j])
-                task_node[i] = n
+                if job_placed[j] == 0:
+                    job_first[j] = t
+                i = place_task(j, n, task_off, task_node, task_gpus, job_placed, free_cpu, free_mem, pods, gpu_free,
+                               used, cpu, mem, ngpu, gmilli)
                 task_start[i] = t
                 task_end[i] = min(t + duration[j], deadline[j])
                 hn = push(heap_t, heap_i, hn, task_end[i], i)
-                account(used, 1, cpu[j], mem[j], ngpu[j], gmilli[j])
-                if job_placed[j] == 0:
-                    job_first[j] = t
                 job_last[j] = t
-                job_placed[j] += 1
                 pending -= 1
-            if job_state[j] == DELETED:
-                pass
-            elif job_placed[j] == tasks[j]:
-                job_state[j] = DONE
-            else:
-                counters[1] += 1
-                if job_attempts[j] >= max_attempts:
-                    job_state[j] = ABANDONED
-                    pending -= tasks[j] - job_placed[j]
-                else:
+            if job_state[j] != DELETED:
+                dropped, waits = after_attempt(j, max_attempts, job_state, tasks, job_placed, job_attempts, counters)
+                pending -= dropped
+                if waits:
                     unsched[un] = j
                     un += 1
         elif ta == t:
@@ -222,8 +206,7 @@ def _monolithic_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmill
             for k in range(un):  # deletions of unschedulable jobs, noticed at sample times
                 w = unsched[k]
                 if deadline[w] <= t:
-                    job_state[w] = DELETED
-                    pending -= tasks[w] - job_placed[w]
+                    pending -= end_job(w, DELETED, job_state, tasks, job_placed)
                 else:
                     unsched[kept] = w
                     kept += 1
@@ -236,8 +219,7 @@ def _monolithic_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmill
             qh = (qh + 1) % n_jobs
             qn -= 1
             if deadline[j] <= t:
-                job_state[j] = DELETED
-                pending -= tasks[j] - job_placed[j]
+                pending -= end_job(j, DELETED, job_state, tasks, job_placed)
                 continue
             current = j
             d = t_job[workload[j]] + t_task[workload[j]] * (tasks[j] - job_placed[j])

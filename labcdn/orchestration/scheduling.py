@@ -23,7 +23,8 @@ import numpy as np
 import polars as pl
 
 from labcdn._validation import check_choice, check_range
-from labcdn.orchestration.monolithic import ABANDONED, DELETED, DONE, WAITING, _monolithic_kernel
+from labcdn.orchestration.jobs import ABANDONED, DELETED, DONE, WAITING
+from labcdn.orchestration.monolithic import _monolithic_kernel
 from labcdn.orchestration.nodes import (
     LEAST_ALLOCATED,
     MOST_ALLOCATED,

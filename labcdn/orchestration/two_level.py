@@ -34,17 +34,8 @@ import numpy as np
 
 from labcdn._events import pop, push
 from labcdn._jit import kernel
-from labcdn.orchestration.monolithic import ABANDONED, DELETED, DONE
-from labcdn.orchestration.nodes import (
-    GPU_MILLI,
-    account,
-    bind,
-    fits,
-    fresh_state,
-    gpu_amount,
-    record_sample,
-    release,
-)
+from labcdn.orchestration.jobs import DELETED, after_attempt, end_job, end_task, place_task
+from labcdn.orchestration.nodes import GPU_MILLI, fits, fresh_state, gpu_amount, record_sample
 
 FRAMEWORKS = 2
 MIN_OFFER_CPU_MILLI = 10  # Mesos MIN_CPUS = 0.01
@@ -60,6 +51,14 @@ def _dominant_share(alloc, offered, capacity, f):
             if s > share:
                 share = s
     return share
+
+
+@kernel(inline="always")
+def _charge(alloc, f, sign, cpu, mem, ngpu, gmilli):
+    """Add (``sign`` 1) or take back (-1) a task in framework ``f``'s allocation, as the DRF allocator counts it."""
+    alloc[f, 0] += sign * cpu
+    alloc[f, 1] += sign * mem
+    alloc[f, 2] += sign * gpu_amount(ngpu, gmilli)
 
 
 @kernel
@@ -114,15 +113,9 @@ def _two_level_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmilli
         if tc == t:  # a task completes
             i = heap_i[0]
             hn = pop(heap_t, heap_i, hn)
-            j = task_job[i]
-            release(free_cpu, free_mem, pods, gpu_free, task_node[i], cpu[j], mem[j], ngpu[j], gmilli[j],
-                    task_gpus[i])
-            f = workload[j]
-            a = gpu_amount(ngpu[j], gmilli[j])
-            alloc[f, 0] -= cpu[j]
-            alloc[f, 1] -= mem[j]
-            alloc[f, 2] -= a
-            account(used, -1, cpu[j], mem[j], ngpu[j], gmilli[j])
+            j = end_task(i, task_job, task_node, task_gpus, free_cpu, free_mem, pods, gpu_free, used, cpu, mem, ngpu,
+                         gmilli)
+            _charge(alloc, workload[j], -1, cpu[j], mem[j], ngpu[j], gmilli[j])
         elif tr == t:  # a framework replies: launch was booked at decision time; decline the rest
             f = 0 if reply_at[0] == t else 1
             for k in range(offer_n[f]):
@@ -208,8 +201,7 @@ def _two_level_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmilli
                     qh[f] = (qh[f] + 1) % qcap
                     qn[f] -= 1
                     if deadline[j] <= t0:
-                        job_state[j] = DELETED
-                        pending -= tasks[j] - job_placed[j]
+                        pending -= end_job(j, DELETED, job_state, tasks, job_placed)
                         continue
                     think += t_job[f] + t_task[f] * (tasks[j] - job_placed[j])
                     job_attempts[j] += 1
@@ -225,30 +217,18 @@ def _two_level_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmilli
                             cursor += 1
                         if cursor == offer_n[f]:
                             break
-                        n = offer_nodes[f, cursor]
-                        i = task_off[j] + job_placed[j]
-                        task_gpus[i] = bind(free_cpu, free_mem, pods, gpu_free, n, cpu[j], mem[j], ngpu[j],
-                                            gmilli[j])
-                        task_node[i] = n
-                        launched[nl] = i
+                        launched[nl] = place_task(j, offer_nodes[f, cursor], task_off, task_node, task_gpus,
+                                                  job_placed, free_cpu, free_mem, pods, gpu_free, used, cpu, mem,
+                                                  ngpu, gmilli)
                         nl += 1
-                        a = gpu_amount(ngpu[j], gmilli[j])
-                        alloc[f, 0] += cpu[j]
-                        alloc[f, 1] += mem[j]
-                        alloc[f, 2] += a
-                        account(used, 1, cpu[j], mem[j], ngpu[j], gmilli[j])
-                        job_placed[j] += 1
+                        _charge(alloc, f, 1, cpu[j], mem[j], ngpu[j], gmilli[j])
                         pending -= 1
-                    if job_placed[j] == tasks[j]:
-                        job_state[j] = DONE
-                    else:
-                        counters[1] += 1
-                        if job_attempts[j] >= max_attempts:
-                            job_state[j] = ABANDONED
-                            pending -= tasks[j] - job_placed[j]
-                        else:
-                            queue[f, (qh[f] + qn[f]) % qcap] = j
-                            qn[f] += 1
+                    dropped, waits = after_attempt(j, max_attempts, job_state, tasks, job_placed, job_attempts,
+                                                   counters)
+                    pending -= dropped
+                    if waits:
+                        queue[f, (qh[f] + qn[f]) % qcap] = j
+                        qn[f] += 1
                 reply = t0 + think
                 busy[f] += max(0.0, min(think, horizon - t0))
                 for k in range(nl):
