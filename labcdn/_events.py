@@ -12,7 +12,16 @@ push task completions. Both helpers are inlined into their callers.
 
 from __future__ import annotations
 
+import numpy as np
+
 from labcdn._jit import kernel
+
+
+@kernel
+def empty(capacity):
+    """An empty event list for up to ``capacity`` events (at least one): ``(keys, vals)``; its size is 0."""
+    cap = max(1, capacity)
+    return np.empty(cap), np.empty(cap, dtype=np.int64)
 
 
 @kernel(inline="always")

@@ -36,7 +36,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from labcdn._events import pop, push
+from labcdn._events import empty, pop, push
 from labcdn._jit import kernel
 from labcdn.balancing import choice
 from labcdn.balancing.algorithms import (
@@ -306,8 +306,7 @@ def _first_timers(n, req, cl, st, fails):
     nb = cl.speed.size
     nf = fails.backend.size
     cap = n + 2 * kn * nb + 2 * kn + 2 * nf + 4
-    keys = np.empty(cap)
-    vals = np.empty(cap, dtype=np.int64)
+    keys, vals = empty(cap)
     size = 0
     for k in range(kn):
         for b in range(nb):

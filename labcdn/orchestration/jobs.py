@@ -12,10 +12,21 @@ queues and clocks.
 
 from __future__ import annotations
 
+import numpy as np
+
 from labcdn._jit import kernel
 from labcdn.orchestration.nodes import account, bind, release
 
 WAITING, DONE, ABANDONED, DELETED = 0, 1, 2, 3
+
+
+@kernel(inline="always")
+def next_times(arrival, ja, heap_t, hn, si, n_samples, sample_dt):
+    """When job ``ja`` arrives, the next task completes and timeline sample ``si`` is due (inf: never)."""
+    ta = arrival[ja] if ja < arrival.size else np.inf
+    tc = heap_t[0] if hn > 0 else np.inf
+    tsm = si * sample_dt if si < n_samples else np.inf
+    return ta, tc, tsm
 
 
 @kernel(inline="always")

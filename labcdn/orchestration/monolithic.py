@@ -25,9 +25,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from labcdn._events import pop, push
+from labcdn._events import empty, pop, push
 from labcdn._jit import kernel
-from labcdn.orchestration.jobs import DELETED, WAITING, after_attempt, end_job, end_task, place_task
+from labcdn.orchestration.jobs import (
+    DELETED,
+    WAITING,
+    after_attempt,
+    end_job,
+    end_task,
+    next_times,
+    place_task,
+)
 from labcdn.orchestration.nodes import (
     LEAST_ALLOCATED,
     MAX_NODE_SCORE,
@@ -125,8 +133,7 @@ def _monolithic_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmill
             inv_mem[n] = 100.0 / cap_mem[n]
     top_cpu = cap_cpu.max()
     top_mem = cap_mem.max()
-    heap_t = np.empty(max(1, n_tasks_total))
-    heap_i = np.empty(max(1, n_tasks_total), dtype=np.int64)
+    heap_t, heap_i = empty(n_tasks_total)
     hn = 0
     queue = np.empty(max(1, n_jobs), dtype=np.int64)  # ring buffer; a job is queued at most once
     qh = 0
@@ -141,10 +148,8 @@ def _monolithic_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmill
     n_samples = samples.shape[0]
     si = 0
     while True:
-        ta = arrival[ja] if ja < n_jobs else np.inf
-        tc = heap_t[0] if hn > 0 else np.inf
+        ta, tc, tsm = next_times(arrival, ja, heap_t, hn, si, n_samples, sample_dt)
         ts = busy_until if current >= 0 else np.inf
-        tsm = si * sample_dt if si < n_samples else np.inf
         t = min(min(ta, tc), min(ts, tsm))
         if t > horizon or t == np.inf:
             break

@@ -32,9 +32,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from labcdn._events import pop, push
+from labcdn._events import empty, pop, push
 from labcdn._jit import kernel
-from labcdn.orchestration.jobs import DELETED, after_attempt, end_job, end_task, place_task
+from labcdn.orchestration.jobs import DELETED, after_attempt, end_job, end_task, next_times, place_task
 from labcdn.orchestration.nodes import GPU_MILLI, fits, fresh_state, gpu_amount, record_sample
 
 FRAMEWORKS = 2
@@ -79,8 +79,7 @@ def _two_level_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmilli
     free_cpu, free_mem, pods, gpu_free, capacity, used = fresh_state(cap_cpu, cap_mem, gpu_init)
     alloc = np.zeros((FRAMEWORKS, 3))
     offered = np.zeros((FRAMEWORKS, 3))
-    heap_t = np.empty(max(1, n_tasks_total))
-    heap_i = np.empty(max(1, n_tasks_total), dtype=np.int64)
+    heap_t, heap_i = empty(n_tasks_total)
     hn = 0
     qcap = max(1, n_jobs)
     queue = np.empty((FRAMEWORKS, qcap), dtype=np.int64)
@@ -103,10 +102,8 @@ def _two_level_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmilli
     n_samples = samples.shape[0]
     si = 0
     while True:
-        ta = arrival[ja] if ja < n_jobs else np.inf
-        tc = heap_t[0] if hn > 0 else np.inf
+        ta, tc, tsm = next_times(arrival, ja, heap_t, hn, si, n_samples, sample_dt)
         tr = min(reply_at[0], reply_at[1])
-        tsm = si * sample_dt if si < n_samples else np.inf
         t = min(min(min(ta, tc), min(tr, tsm)), next_cycle)
         if t > horizon or t == np.inf:
             break
