@@ -120,6 +120,10 @@ def _monolithic_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmill
                        horizon, sample_dt, s_cpu, s_mem, s_ngpu, s_gmilli, s_weight,
                        task_node, task_start, task_end, task_gpus, job_first, job_last, job_placed,
                        job_attempts, job_state, busy, samples, counters):
+    # One loop over four event kinds, kept whole: the kinds share a dozen loop-carried scalars (heap size, queue
+    # head and length, unschedulable count, current job and its finish, search start, pending tasks, sample
+    # index) that a helper per kind would have to take and hand back; the per-node and per-job steps are
+    # already helpers (select_node, and jobs.place_task / end_task / end_job / after_attempt).
     n_jobs = arrival.size
     m = cap_cpu.size
     n_tasks_total = task_job.size
