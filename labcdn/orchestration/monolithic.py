@@ -115,18 +115,20 @@ def score_bound(strategy, top_cpu, top_mem, cpu, mem):
 
 
 @kernel
-def _monolithic_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmilli, deadline, task_off, task_job,
-                       cap_cpu, cap_mem, gpu_init, max_pods, t_job, t_task, strategy, to_find, max_attempts,
-                       horizon, sample_dt, s_cpu, s_mem, s_ngpu, s_gmilli, s_weight,
-                       task_node, task_start, task_end, task_gpus, job_first, job_last, job_placed,
-                       job_attempts, job_state, busy, samples, counters):
+def _monolithic_kernel(jobs, cluster, think, records, strategy, to_find, max_attempts, horizon, sample_dt, shapes,
+                       busy, samples, counters):
+    """Run kube-scheduler over the jobs; fills ``records``, ``busy``, ``samples`` and ``counters`` (see
+    :func:`labcdn.orchestration.scheduling.simulate`, which packs the tuples)."""
     # One loop over four event kinds, kept whole: the kinds share a dozen loop-carried scalars (heap size, queue
     # head and length, unschedulable count, current job and its finish, search start, pending tasks, sample
     # index) that a helper per kind would have to take and hand back; the per-node and per-job steps are
     # already helpers (select_node, and jobs.place_task / end_task / end_job / after_attempt).
+    arrival, workload, tasks, duration, cpu, mem, ngpu, gmilli, deadline, task_off, task_job = jobs
+    cap_cpu, cap_mem, gpu_init, max_pods = cluster
+    t_job, t_task = think
+    task_node, task_start, task_end, task_gpus, job_first, job_last, job_placed, job_attempts, job_state = records
     n_jobs = arrival.size
     m = cap_cpu.size
-    n_tasks_total = task_job.size
     free_cpu, free_mem, pods, gpu_free, capacity, used = fresh_state(cap_cpu, cap_mem, gpu_init)
     inv_cpu = np.zeros(m)
     inv_mem = np.zeros(m)
@@ -137,7 +139,7 @@ def _monolithic_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmill
             inv_mem[n] = 100.0 / cap_mem[n]
     top_cpu = cap_cpu.max()
     top_mem = cap_mem.max()
-    heap_t, heap_i = empty(n_tasks_total)
+    heap_t, heap_i = empty(task_job.size)
     hn = 0
     queue = np.empty(max(1, n_jobs), dtype=np.int64)  # ring buffer; a job is queued at most once
     qh = 0
@@ -221,7 +223,7 @@ def _monolithic_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmill
                     kept += 1
             un = kept
             record_sample(samples, si, t, used, capacity, hn, pending, free_cpu, free_mem, pods, max_pods,
-                          gpu_free, s_cpu, s_mem, s_ngpu, s_gmilli, s_weight)
+                          gpu_free, shapes)
             si += 1
         while current < 0 and qn > 0:  # idle: start on the next live job
             j = queue[qh]

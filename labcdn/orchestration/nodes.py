@@ -322,9 +322,10 @@ def account(used, sign, cpu, mem, ngpu, gmilli):
 
 @kernel
 def record_sample(samples, si, t, used, capacity, running, pending, free_cpu, free_mem, pods, max_pods,
-                  gpu_free, s_cpu, s_mem, s_ngpu, s_gmilli, s_weight):
+                  gpu_free, shapes):
     """Row ``si`` of the timeline: time, CPU/memory/GPU in use (fractions), running and pending tasks,
-    CPU and GPU fragmentation."""
+    CPU and GPU fragmentation (against ``shapes``: the arrays ``s_cpu, s_mem, s_ngpu, s_gmilli, s_weight``)."""
+    s_cpu, s_mem, s_ngpu, s_gmilli, s_weight = shapes
     samples[si, 0] = t
     for r in range(3):
         samples[si, 1 + r] = used[r] / capacity[r] if capacity[r] > 0 else 0.0

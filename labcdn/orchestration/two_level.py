@@ -122,8 +122,8 @@ def _decide(f, t0, agents, queue, qh, qn, t_job, t_task, max_attempts, jobs, rec
 
     Returns ``(seconds of thought, tasks placed into launched[:n], pending tasks resolved)``.
     """
-    tasks, cpu, mem, ngpu, gmilli, deadline, task_off = jobs
-    task_node, task_gpus, job_placed, job_attempts, job_state = records
+    _, _, tasks, _, cpu, mem, ngpu, gmilli, deadline, task_off, _ = jobs
+    task_node, _, _, task_gpus, _, _, job_placed, job_attempts, job_state = records
     free_cpu, free_mem, pods, max_pods, gpu_free, used = state
     qcap = queue.shape[1]
     top_cpu, top_mem, top_share, top_whole = _offer_bounds(agents, free_cpu, free_mem, gpu_free)
@@ -185,14 +185,17 @@ def _next_tick(t, interval):
 
 
 @kernel
-def _two_level_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmilli, deadline, task_off, task_job,
-                      cap_cpu, cap_mem, gpu_init, max_pods, t_job, t_task, refuse, interval, t_alloc,
-                      max_attempts, horizon, sample_dt, s_cpu, s_mem, s_ngpu, s_gmilli, s_weight,
-                      task_node, task_start, task_end, task_gpus, job_first, job_last, job_placed,
-                      job_attempts, job_state, busy, samples, counters):
+def _two_level_kernel(jobs, cluster, think, records, refuse, interval, t_alloc, max_attempts, horizon, sample_dt,
+                      shapes, busy, samples, counters):
+    """Run the Mesos allocator and the two frameworks over the jobs; fills ``records``, ``busy``, ``samples``
+    and ``counters`` (see :func:`labcdn.orchestration.scheduling.simulate`, which packs the tuples)."""
     # One loop over five event kinds, kept whole: they share the loop-carried clock state (heap size, next
     # allocation round, rotation start, arrivals taken, pending tasks, sample index). The allocation round's
     # steps are helpers: _make_offers, _decide (a framework's first-fit over its queue) and _launch.
+    arrival, workload, tasks, duration, cpu, mem, ngpu, gmilli, deadline, task_off, task_job = jobs
+    cap_cpu, cap_mem, gpu_init, max_pods = cluster
+    t_job, t_task = think
+    task_node, task_start, task_end, task_gpus, job_first, job_last, job_placed, job_attempts, job_state = records
     n_jobs = arrival.size
     m = cap_cpu.size
     n_tasks_total = task_job.size
@@ -215,9 +218,7 @@ def _two_level_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmilli
     revived = np.full(FRAMEWORKS, -np.inf)
     want = np.zeros(FRAMEWORKS, dtype=np.bool_)
     launched = np.empty(max(1, n_tasks_total), dtype=np.int64)
-    jobs = (tasks, cpu, mem, ngpu, gmilli, deadline, task_off)  # read by a framework's decision
-    records = (task_node, task_gpus, job_placed, job_attempts, job_state)
-    state = (free_cpu, free_mem, pods, max_pods, gpu_free, used)
+    state = (free_cpu, free_mem, pods, max_pods, gpu_free, used)  # as a framework's decision reads it
     next_cycle = np.inf
     rotate = 0
     ja = 0
@@ -293,6 +294,6 @@ def _two_level_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmilli
             next_cycle = t + interval if still else np.inf
         else:
             record_sample(samples, si, t, used, capacity, hn, pending, free_cpu, free_mem, pods, max_pods,
-                          gpu_free, s_cpu, s_mem, s_ngpu, s_gmilli, s_weight)
+                          gpu_free, shapes)
             si += 1
     counters[4] = si
