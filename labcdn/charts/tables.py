@@ -127,6 +127,8 @@ def _whole(series: pl.Series) -> bool:
 
 
 def _plain_cell(value) -> str:
+    if isinstance(value, bool):
+        return str(value)
     if isinstance(value, float) and value.is_integer():
         return f"{int(value):,}"
     if isinstance(value, float):
