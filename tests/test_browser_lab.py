@@ -63,12 +63,9 @@ def test_run_all_then_move_a_slider(browser, lab, artifacts):
     page.goto(f"{url}/lab/tree/{CHAPTER}?token={token}", wait_until="domcontentloaded")
     run_all(page, timeout_ms=300_000)
     ran = time.perf_counter() - t0
-    panel = (
-        page.locator(".jp-CodeCell .widget-vbox")
-        .filter(has=page.locator(".widget-output .labcdn-chart"))
-        .first
-    )
-    output = panel.locator(".widget-output").first
+    # A ui.live panel: a top-level VBox ending in an Output area (found without its chart, which the move replaces).
+    panel = page.locator(".jp-OutputArea-output > .widget-vbox").filter(has=page.locator(".widget-output")).first
+    output = panel.locator(":scope > .widget-output").first
     output.scroll_into_view_if_needed()
     before = output.inner_html()
     handle = panel.locator(".noUi-handle").first
