@@ -7,9 +7,11 @@ the range it allows, so a reader who moves a slider too far knows what to do.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterable
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 
 import numpy as np
 
@@ -32,6 +34,9 @@ def check_range(name, value, low=None, high=None, *, low_open=False, high_open=F
     """
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ValueError(f"{name}={value!r} is not a number; expected {_describe(low, high, low_open, high_open)}")
+    # NumPy scalars become Python numbers first: a float16 compared with a bound past 65504 overflows, and
+    # would reach numba as a type it has no kernel for (NotImplementedError)
+    value = value.item() if isinstance(value, np.generic) else value
     if math.isnan(value):
         raise ValueError(f"{name}=nan is not allowed; expected {_describe(low, high, low_open, high_open)}")
     # isinf first: int(inf) raises OverflowError, which would not name the parameter.
@@ -44,11 +49,7 @@ def check_range(name, value, low=None, high=None, *, low_open=False, high_open=F
     too_high = high is not None and (value >= high if high_open else value > high)
     if too_low or too_high:
         raise ValueError(f"{name}={value!r} is out of range; expected {_describe(low, high, low_open, high_open)}")
-    if integer:
-        return int(value)
-    # NumPy scalars leave as Python numbers: a float16 or float32 would reach numba as a type it
-    # has no kernel for (NotImplementedError), or compile the kernel once more
-    return value.item() if isinstance(value, np.generic) else value
+    return int(value) if integer else value
 
 
 def check_choice(name, value, choices: Iterable[str]):
@@ -130,6 +131,76 @@ def _check_integral(name, raw, target):
         raise ValueError(f"{name} holds {int(raw.max())}, outside {target.name}'s range [{info.min}, {info.max}]")
     elif raw.dtype.kind == "i" and target.kind == "u" and raw.min() < 0:
         raise ValueError(f"{name} holds {int(raw.min())}, outside {target.name}'s range [0, {info.max}]")
+
+
+def memory_limit() -> tuple[int, str]:
+    """Bytes a call may allocate, and where that figure comes from.
+
+    The smallest of: ``$LABCDN_MEMORY_LIMIT`` (bytes), the cgroup's ``memory.max`` (a
+    container's limit), and ``MemAvailable`` from ``/proc/meminfo``; without any of them,
+    the machine's physical memory.
+
+    Returns
+    -------
+    limit : int
+    source : str
+    """
+    found = []
+    env = os.environ.get("LABCDN_MEMORY_LIMIT", "").strip()
+    if env:
+        try:
+            found.append((int(float(env)), "LABCDN_MEMORY_LIMIT"))
+        except ValueError:
+            raise ValueError(f"LABCDN_MEMORY_LIMIT={env!r} must be a number of bytes") from None
+    try:
+        text = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+        if text.isdigit():
+            found.append((int(text), "the cgroup's memory.max"))
+    except OSError:
+        pass
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                found.append((int(line.split()[1]) * 1024, "MemAvailable"))
+    except (OSError, ValueError, IndexError):
+        pass
+    if not found:
+        try:
+            found.append((os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"), "physical memory"))
+        except (ValueError, OSError, AttributeError):  # pragma: no cover - no way to tell: do not refuse
+            return 2**63 - 1, "unknown"
+    return min(found)
+
+
+def check_memory(what: str, nbytes: float, advice: str = "") -> float:
+    """Refuse, before allocating, a call whose estimated memory exceeds :func:`memory_limit`.
+
+    Parameters
+    ----------
+    what : str
+        The call and its arguments, for the message (``"omega(nodes=2000000, ...)"``).
+    nbytes : float
+        The estimate, in bytes.
+    advice : str
+        Which arguments to lower.
+
+    Returns
+    -------
+    float
+        ``nbytes``.
+    """
+    limit, source = memory_limit()
+    if nbytes > limit:
+        raise ValueError(f"{what} would need about {_human(nbytes)}; the limit is {_human(limit)} ({source})"
+                         + (f": {advice}" if advice else ""))
+    return nbytes
+
+
+def _human(nbytes: float) -> str:
+    for unit, size in (("TiB", 2**40), ("GiB", 2**30), ("MiB", 2**20)):
+        if nbytes >= size:
+            return f"{nbytes / size:,.1f} {unit}"
+    return f"{nbytes:,.0f} bytes"
 
 
 def rng_from(seed=None, rng=None):
