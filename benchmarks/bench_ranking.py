@@ -11,9 +11,14 @@ import numpy as np
 import polars as pl
 from _harness import Comparison, best_of
 
-from labcdn.catalog import CatalogueParams, make_catalogue
-from labcdn.popularity import file_views
-from labcdn.ranking import efficiency_curve, storage_ratio, study
+from labcdn.popularity import (
+    CatalogueParams,
+    efficiency_curve,
+    file_views,
+    make_catalogue,
+    storage_ratio,
+    study,
+)
 
 
 def _numpy_curves(size, nbytes, title, n_titles, caps):

@@ -17,8 +17,8 @@ seed argument (studies whose model is deterministic ignore it). Output columns
 have explicit dtypes, so every chunk of a sweep has the same schema.
 
 =================  ==========================================================
-``ranking``        :func:`labcdn.ranking.study`: file- vs title-ranking storage
-``prediction``     :func:`labcdn.nightly.run`: nightly fill, one row per method
+``ranking``        :func:`labcdn.popularity.study`: file- vs title-ranking storage
+``prediction``     :func:`labcdn.prediction.run`: nightly fill, one row per method
 ``hashing``        :func:`labcdn.hashing.balance` and :func:`~labcdn.hashing.disruption`
 ``serving``        :func:`labcdn.serving.evaluate` of a :class:`~labcdn.serving.ServerConfig`
 ``balancing``      :func:`labcdn.balancing.run` of one algorithm on one workload
@@ -37,7 +37,7 @@ from typing import NamedTuple
 import numpy as np
 import polars as pl
 
-from labcdn import balancing, catalog, hashing, nightly, orchestration, popularity, replication, serving
+from labcdn import balancing, hashing, orchestration, popularity, prediction, replication, serving
 from labcdn._validation import check_choice
 
 
@@ -121,21 +121,21 @@ def _frame(rows: list[dict], schema: dict) -> pl.DataFrame:
 
 
 _DEMAND = popularity.DemandParams()
-_CATALOGUE = catalog.CatalogueParams()
+_CATALOGUE = popularity.CatalogueParams()
 
 
 @register("ranking", {"concentration": _DEMAND.concentration, "zipf_exponent": _DEMAND.zipf_exponent,
                       "n_titles": _CATALOGUE.n_titles, "target_efficiency": 0.9, "capacity_fraction": 0.1},
-          ("labcdn.ranking",),
-          "file- vs title-ranking: storage each needs for the target efficiency (chapter 1)", (catalog.LADDER_PATH,))
+          ("labcdn.popularity.ranking",),
+          "file- vs title-ranking: storage each needs for the target efficiency (chapter 1)", (popularity.LADDER_PATH,))
 def ranking_point(params: dict, seed: int) -> pl.DataFrame:
-    """Storage ratio and both storage fractions for one catalogue (:func:`labcdn.ranking.study`).
+    """Storage ratio and both storage fractions for one catalogue (:func:`labcdn.popularity.study`).
 
     Parameters
     ----------
     params : dict
         ``concentration`` (κ) and ``zipf_exponent``: :class:`labcdn.popularity.DemandParams`;
-        ``n_titles``: :class:`labcdn.catalog.CatalogueParams`; ``target_efficiency`` (0.9) and
+        ``n_titles``: :class:`labcdn.popularity.CatalogueParams`; ``target_efficiency`` (0.9) and
         ``capacity_fraction`` (0.1): chapter 1's target and cache size.
     seed : int
         Catalogue seed.
@@ -146,11 +146,9 @@ def ranking_point(params: dict, seed: int) -> pl.DataFrame:
         One row: ``ratio`` (file ÷ title storage at the target), both storage fractions and
         both efficiencies at ``capacity_fraction``.
     """
-    from labcdn import ranking
-
     cp = replace(_CATALOGUE, n_titles=params["n_titles"])
     dp = replace(_DEMAND, concentration=params["concentration"], zipf_exponent=params["zipf_exponent"])
-    s = ranking.study(cp, dp, params["target_efficiency"], seed, capacity_fraction=params["capacity_fraction"],
+    s = popularity.study(cp, dp, params["target_efficiency"], seed, capacity_fraction=params["capacity_fraction"],
                       n_points=2)
     return _frame([{"ratio": s.ratio, "file_storage_fraction": s.file_storage_fraction,
                     "title_storage_fraction": s.title_storage_fraction, "file_efficiency": s.file_efficiency,
@@ -159,18 +157,18 @@ def ranking_point(params: dict, seed: int) -> pl.DataFrame:
                                  "title_efficiency"), pl.Float64))
 
 
-_NIGHTLY = {f.name: getattr(nightly.NightlyParams(), f.name) for f in fields(nightly.NightlyParams) if f.name != "seed"}
+_NIGHTLY = {f.name: getattr(prediction.NightlyParams(), f.name) for f in fields(prediction.NightlyParams) if f.name != "seed"}
 
 
-@register("prediction", _NIGHTLY, ("labcdn.nightly",),
-          "nightly fill of one appliance: next-day efficiency per predictor (chapter 2)", (catalog.LADDER_PATH,))
+@register("prediction", _NIGHTLY, ("labcdn.prediction.nightly",),
+          "nightly fill of one appliance: next-day efficiency per predictor (chapter 2)", (popularity.LADDER_PATH,))
 def prediction_point(params: dict, seed: int) -> pl.DataFrame:
-    """The nightly fill of one appliance for each predictor (:func:`labcdn.nightly.run`).
+    """The nightly fill of one appliance for each predictor (:func:`labcdn.prediction.run`).
 
     Parameters
     ----------
     params : dict
-        Fields of :class:`labcdn.nightly.NightlyParams` but ``seed`` (6.5% nightly budget from
+        Fields of :class:`labcdn.prediction.NightlyParams` but ``seed`` (6.5% nightly budget from
         Open Connect's fill pattern).
     seed : int
         Seed of catalogue, demand and pre-release errors.
@@ -182,10 +180,10 @@ def prediction_point(params: dict, seed: int) -> pl.DataFrame:
         ``gap``, ``churn_mean``, ``churn_max``. Means are taken with NumPy in a fixed order, so
         the bytes do not depend on thread scheduling.
     """
-    days = nightly.run(nightly.NightlyParams(**params, seed=seed)).days
+    days = prediction.run(prediction.NightlyParams(**params, seed=seed)).days
     method = days["method"].to_numpy()
     rows = []
-    for name in nightly.METHODS:
+    for name in prediction.METHODS:
         mask = method == name
         eff = days["efficiency"].to_numpy()[mask]
         oracle = days["oracle_efficiency"].to_numpy()[mask]
@@ -341,7 +339,7 @@ _REPLICATION = {k: v for k, v in asdict(replication.DEFAULTS).items()
 
 
 @register("replication", _REPLICATION, ("labcdn.replication",),
-          "replication: usable capacity, storage cost and one failure for every copy rule", (catalog.LADDER_PATH,))
+          "replication: usable capacity, storage cost and one failure for every copy rule", (popularity.LADDER_PATH,))
 def replication_point(params: dict, seed: int) -> pl.DataFrame:
     """Every copy rule at the point's routing (:func:`labcdn.replication.compare`).
 

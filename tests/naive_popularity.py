@@ -1,8 +1,8 @@
 """Slow, obvious references for the catalogue, popularity, ranking and lifecycles kernels.
 
 Plain Python loops over lists and dicts, written from the definitions in the
-docstrings of ``labcdn.catalog``, ``labcdn.popularity``, ``labcdn.ranking`` and
-``labcdn.lifecycles``, not from their code.
+docstrings of ``labcdn.popularity.catalogue``, ``labcdn.popularity.demand``, ``labcdn.popularity.ranking`` and
+``labcdn.prediction.lifecycles``, not from their code.
 """
 
 from __future__ import annotations

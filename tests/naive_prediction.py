@@ -1,4 +1,4 @@
-"""Slow, obvious references for labcdn.prediction (plain Python lists and sets).
+"""Slow, obvious references for labcdn.prediction.predictors (plain Python lists and sets).
 
 ``views[i][d]`` is the views of file ``i`` on day ``d``. The fill follows the
 words of the model literally: rank every file by predicted views (ties by

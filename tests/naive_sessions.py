@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def draw(titles, uniforms, n_sessions, title_of, kind_of, shares):
-    """Files and days drawn by each session, in the order labcdn.sessions emits them."""
+    """Files and days drawn by each session, in the order labcdn.prediction.sample_requests emits them."""
     files_of = {}
     for f, (t, k) in enumerate(zip(title_of, kind_of, strict=True)):
         files_of.setdefault((t, k), []).append(f)

@@ -8,7 +8,6 @@ import sys
 
 import pytest
 
-from labcdn import commands  # noqa: F401  (registers the subcommands)
 from labcdn.cli import COMMANDS, main
 
 

@@ -134,8 +134,9 @@ def test_point_seed_is_seedsequence_keyed_by_the_point_hash():
 
 
 def test_code_version_follows_imports_not_the_whole_package():
-    closure = module_closure(["labcdn.ranking"])
-    assert {"labcdn.ranking", "labcdn.catalog", "labcdn.popularity", "labcdn._jit"} <= set(closure)
+    closure = module_closure(["labcdn.popularity.ranking"])
+    assert {"labcdn.popularity", "labcdn.popularity.ranking", "labcdn.popularity.catalogue", "labcdn.popularity.demand",
+            "labcdn._jit"} <= set(closure)
     assert not any(name.startswith(("labcdn.charts", "labcdn.sweep", "labcdn.balancing")) for name in closure)
     versions = {s: sweep.code_version(studies.get(s)) for s in ("ranking", "hashing")}
     assert len(set(versions.values())) == 2
@@ -168,10 +169,10 @@ def test_points_reach_the_model_and_the_seed_matters():
     assert kappa["ratio"][0] != base["ratio"][0]
     from dataclasses import replace
 
-    from labcdn import catalog, popularity, ranking
+    from labcdn import popularity
 
-    direct = ranking.study(replace(catalog.CatalogueParams(), n_titles=60), popularity.DemandParams(), 0.9,
-                           int(base["seed"][0]), n_points=2)
+    direct = popularity.study(replace(popularity.CatalogueParams(), n_titles=60), popularity.DemandParams(), 0.9,
+                              int(base["seed"][0]), n_points=2)
     assert base["ratio"][0] == direct.ratio
 
 

@@ -51,7 +51,7 @@ def efficiency_curves(curves: pl.DataFrame, target: float | None = None):
 def ratio_by_parameter(sweep: pl.DataFrame, parameter: str, title: str, published: float = 0.5):
     """The storage ratio as one parameter moves, with the published ~0.5 as a rule.
 
-    ``sweep``: :func:`labcdn.ranking.ratio_sweep`'s frame. ``published``: "the same
+    ``sweep``: :func:`labcdn.popularity.ratio_sweep`'s frame. ``published``: "the same
     caching efficiency with about half the storage" (Vora, Deek, Livengood, "Content
     Popularity for Open Connect", Netflix TechBlog, 2018).
     """

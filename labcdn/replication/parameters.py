@@ -25,11 +25,11 @@ class Defaults:
     servers : int
         Servers in the cluster: 100 (assumption, as in the hashing chapter).
     workload : str
-        ``"catalogue"``: files, sizes and demand from :mod:`labcdn.catalog`
-        and :mod:`labcdn.popularity` (the popularity chapter's model);
+        ``"catalogue"``: files, sizes and demand from
+        :mod:`labcdn.popularity` (the popularity chapter's model);
         ``"zipf"``: ``files`` equal-sized files with Zipf demand.
     titles : int
-        Catalogue titles: 500, :class:`labcdn.catalog.CatalogueParams`' default
+        Catalogue titles: 500, :class:`labcdn.popularity.CatalogueParams`' default
         (about 245,000 files, 57 TB).
     files : int
         Files of the ``zipf`` workload: 100,000 (the hashing chapter's).

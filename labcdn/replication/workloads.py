@@ -1,6 +1,6 @@
 """The files of a study: keys, demand shares, sizes and titles.
 
-From the popularity chapter's catalogue (:mod:`labcdn.catalog`, :mod:`labcdn.popularity`)
+From the popularity chapter's catalogue (:mod:`labcdn.popularity`)
 or the hashing chapter's equal-sized Zipf files (:func:`labcdn.hashing.catalog`).
 """
 
@@ -11,9 +11,8 @@ from typing import NamedTuple
 import numpy as np
 
 from labcdn._validation import check_array
-from labcdn.catalog import CatalogueParams, make_catalogue
 from labcdn.hashing import catalog, hash_keys, zipf_demand
-from labcdn.popularity import DemandParams, file_views
+from labcdn.popularity import CatalogueParams, DemandParams, file_views, make_catalogue
 from labcdn.replication.parameters import DEFAULTS, _checked
 
 

@@ -15,7 +15,7 @@ independent ways that must agree:
 :func:`lockstat`                per lock per step: acquisitions, utilisation, hold, spin
 :func:`usl_fit`, :func:`usl_table`, :func:`scaling`  Universal Scalability Law
 :func:`sweep`, :func:`two_methods`  one knob swept (grid sliders); exact vs simulated
-:func:`summary`                 headline numbers at :data:`DEFAULTS` (``labcdn locks --json``)
+:func:`summary`                 headline numbers at :data:`DEFAULTS` (``labcdn serving --json``)
 =============================== ==================================================
 
 Every input, with its source, is in ``data/serving_calibration.csv``

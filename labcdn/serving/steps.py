@@ -6,7 +6,7 @@ error, the bottleneck and a note (a calibration anchor, or why the model
 misses by more than 10%). :func:`lockstat` breaks each step down per lock as
 FreeBSD's ``lockstat(1)`` would: acquisitions, hold and spin times, share of
 CPU time spinning. :func:`summary` gathers the headline numbers for
-``labcdn locks --json``.
+``labcdn serving --json``.
 """
 
 from __future__ import annotations
@@ -219,7 +219,7 @@ def lockstat(results=None) -> pl.DataFrame:
 
 
 def summary(defaults: Defaults = DEFAULTS) -> dict:
-    """Headline numbers for ``labcdn locks --json``.
+    """Headline numbers for ``labcdn serving --json``.
 
     Parameters
     ----------

@@ -6,12 +6,13 @@ import numpy as np
 import pytest
 from naive_sessions import draw
 
-from labcdn import catalog, popularity, sessions
+from labcdn import popularity
+from labcdn.prediction import sessions
 
 
 @pytest.fixture(scope="module")
 def small():
-    cat = catalog.make_catalogue(catalog.CatalogueParams(n_titles=12), seed=4)
+    cat = popularity.make_catalogue(popularity.CatalogueParams(n_titles=12), seed=4)
     shares = popularity.file_shares(cat)
     views = np.random.default_rng(0).random((cat.n_titles, 3)) + 0.01
     return cat, shares, views
@@ -43,7 +44,7 @@ def test_every_session_streams_one_video_and_one_audio(small):
 
 
 def test_file_frequencies_follow_the_shares():
-    cat = catalog.make_catalogue(catalog.CatalogueParams(n_titles=1), seed=2)
+    cat = popularity.make_catalogue(popularity.CatalogueParams(n_titles=1), seed=2)
     shares = popularity.file_shares(cat)
     req = sessions.sample_requests(cat, shares, np.ones((1, 1)), 200_000, seed=3)
     freq = np.bincount(req.file, minlength=cat.n_files) / 200_000

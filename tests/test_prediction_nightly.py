@@ -6,7 +6,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from labcdn import nightly
+from labcdn.prediction import nightly
 
 SMALL = nightly.NightlyParams(n_titles=15, n_days=5, capacity_fraction=0.1, seed=3)
 

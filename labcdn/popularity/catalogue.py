@@ -30,7 +30,7 @@ KINDS = ("video", "audio", "text")
 PER = ("none", "audio_language", "text_language")
 ROLES = ("main", "description")
 
-LADDER_PATH = Path(__file__).resolve().parents[1] / "data" / "encoding_ladder.csv"
+LADDER_PATH = Path(__file__).resolve().parents[2] / "data" / "encoding_ladder.csv"
 
 #: Explicit schema of the ladder CSV (column -> polars dtype), in file order.
 LADDER_SCHEMA = {
@@ -382,7 +382,7 @@ def make_catalogue(params: CatalogueParams | None = None, seed: int | None = 0, 
     -------
     Catalogue
         Flat arrays; title ``t`` owns files ``title_offsets[t]:title_offsets[t+1]``.
-        Title index is the popularity rank used by :mod:`labcdn.popularity`.
+        Title index is the popularity rank used by :mod:`labcdn.popularity.demand`.
 
     References
     ----------

@@ -1,4 +1,4 @@
-"""Tests for labcdn.caching: libcachesim as oracle, naive references, invariants, errors."""
+"""Tests for labcdn.caching.simulate: libcachesim as oracle, naive references, invariants, errors."""
 
 from __future__ import annotations
 

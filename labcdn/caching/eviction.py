@@ -2,10 +2,10 @@
 
 Each kernel replays a trace of dense object ids (``0 .. n_obj-1``) through one
 cache of ``capacity`` bytes and sets ``hit[i]`` for every request that found
-its object cached. Admission is the same for all (see :mod:`labcdn.caching`):
+its object cached. Admission is the same for all (see :mod:`labcdn.caching.policies`):
 an object larger than the cache is never admitted; otherwise victims are
 evicted one at a time while the object does not fit. The policies' exact
-semantics, and the libCacheSim code they replay, are in :mod:`labcdn.caching`.
+semantics, and the libCacheSim code they replay, are in :mod:`labcdn.caching.policies`.
 """
 
 from __future__ import annotations

@@ -16,32 +16,10 @@ import argparse
 import json
 import math
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
-
-@dataclass(frozen=True)
-class Command:
-    """A study's subcommand: its options and the function returning its headline metrics."""
-
-    help: str
-    add_arguments: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[argparse.Namespace], dict]
-
-
-COMMANDS: dict[str, Command] = {}
-
-
-def command(name: str, help: str, add_arguments=lambda parser: None):
-    """Register ``run(args) -> dict`` as the subcommand ``name``."""
-
-    def register(run):
-        COMMANDS[name] = Command(help, add_arguments, run)
-        return run
-
-    return register
+from labcdn.cli.commands import COMMANDS
 
 
 def _jsonable(value):
@@ -70,9 +48,7 @@ def _print_report(name: str, metrics: dict, indent: str = "") -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every registered study."""
-    from labcdn import commands  # noqa: F401  (registers the subcommands)
-
+    """The argument parser with every study of :data:`labcdn.cli.commands.COMMANDS`."""
     parser = argparse.ArgumentParser(prog="labcdn", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="study", required=True, metavar="STUDY")
     for name, cmd in COMMANDS.items():

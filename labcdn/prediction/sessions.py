@@ -17,7 +17,7 @@ import numpy as np
 
 from labcdn._jit import kernel
 from labcdn._validation import check_array, check_range, rng_from
-from labcdn.catalog import KINDS, Catalogue
+from labcdn.popularity import KINDS, Catalogue
 
 
 class Requests(NamedTuple):
@@ -46,11 +46,11 @@ def sample_requests(catalogue: Catalogue, shares, title_daily_views, sessions_pe
     Parameters
     ----------
     catalogue : Catalogue
-        The files (:func:`labcdn.catalog.make_catalogue`).
+        The files (:func:`labcdn.popularity.make_catalogue`).
     shares : array_like
         Views of each file per session of its title (:func:`labcdn.popularity.file_shares`).
     title_daily_views : array_like
-        ``(n_titles, n_days)`` expected views (:func:`labcdn.lifecycles.daily_title_views`);
+        ``(n_titles, n_days)`` expected views (:func:`labcdn.prediction.daily_title_views`);
         a day with no views at all is an error.
     sessions_per_day : int
         Sessions drawn per day, in [1, 10**7].

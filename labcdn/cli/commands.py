@@ -2,16 +2,41 @@
 
 Each function runs one study at its defaults, or with the options given, and
 returns its headline metrics as a plain dict; the CLI prints it or dumps it as
-JSON. Models stay in their modules: nothing here computes a number itself.
+JSON. Models stay in their packages: nothing here computes a number itself.
+:data:`COMMANDS` is the table :mod:`labcdn.cli.main` builds its parser from;
+this module imports nothing from it.
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
-from labcdn.cli import command
+
+@dataclass(frozen=True)
+class Command:
+    """A study's subcommand: its options and the function returning its headline metrics."""
+
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], dict]
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def command(name: str, help: str, add_arguments=lambda parser: None):
+    """Register ``run(args) -> dict`` as the subcommand ``name``."""
+
+    def register(run):
+        COMMANDS[name] = Command(help, add_arguments, run)
+        return run
+
+    return register
 
 
 def _datasets_args(parser):
@@ -43,7 +68,7 @@ def _caching_args(parser):
 @command("caching", "reactive policies (LRU, FIFO, LFU, Belady) and a ranked fill on a real request trace",
          _caching_args)
 def caching_command(args) -> dict:
-    from labcdn import datasets, proactive
+    from labcdn import caching, datasets
     from labcdn._validation import check_range
 
     check_range("capacity_fraction", args.capacity_fraction, 0.0, 1.0, low_open=True)
@@ -52,12 +77,12 @@ def caching_command(args) -> dict:
     n_obj = int(ids.max()) + 1
     capacity = max(1, round(args.capacity_fraction * n_obj))
     half = ids.size // 2
-    whole = proactive.hit_ratio_curves(ids, sizes, [capacity])
-    second = proactive.hit_ratio_curves(ids, sizes, [capacity], train_until=half)
+    whole = caching.hit_ratio_curves(ids, sizes, [capacity])
+    second = caching.hit_ratio_curves(ids, sizes, [capacity], train_until=half)
     return {
         "trace": args.trace,
         "capacity_objects": capacity,
-        **proactive.one_hit_wonders(ids),
+        **caching.one_hit_wonders(ids),
         "hit_ratio_whole_trace": dict(zip(whole["policy"], whole["hit_ratio"], strict=True)),
         "hit_ratio_second_half": dict(zip(second["policy"], second["hit_ratio"], strict=True)),
     }
@@ -77,16 +102,16 @@ def _ranking_args(parser):
 def ranking_command(args) -> dict:
     from dataclasses import replace
 
-    from labcdn import catalog, popularity, ranking
+    from labcdn import popularity
 
-    cp = replace(catalog.CatalogueParams(), n_titles=args.titles)
+    cp = replace(popularity.CatalogueParams(), n_titles=args.titles)
     dp = replace(popularity.DemandParams(), concentration=args.concentration)
     if args.zipf is not None:
         dp = replace(dp, zipf_exponent=args.zipf)
-    cat = catalog.make_catalogue(cp, seed=args.seed)
-    s = ranking.study(cp, dp, args.target, args.seed, catalogue=cat)
+    cat = popularity.make_catalogue(cp, seed=args.seed)
+    s = popularity.study(cp, dp, args.target, args.seed, catalogue=cat)
     fpt = cat.files_per_title()
-    global_episodes = fpt[(cat.scope == catalog.SCOPES.index("global")) & ~cat.is_film]
+    global_episodes = fpt[(cat.scope == popularity.SCOPES.index("global")) & ~cat.is_film]
     return {
         "file_vs_title_storage_ratio": s.ratio,
         "published_ratio": 0.5,
@@ -115,9 +140,9 @@ def _prediction_args(parser):
 @command("prediction", "next-day efficiency of the nightly fill for each predictor, against the oracle",
          _prediction_args)
 def prediction_command(args) -> dict:
-    from labcdn import nightly
+    from labcdn import prediction
 
-    result = nightly.run(n_days=args.days, capacity_fraction=args.capacity_fraction,
+    result = prediction.run(n_days=args.days, capacity_fraction=args.capacity_fraction,
                          budget_fraction=args.budget_fraction, seed=args.seed, progress=True)
     summary = result.summary
     return {
@@ -144,8 +169,8 @@ def replication_command(args) -> dict:
     return replication.summary()
 
 
-@command("locks", "serving 100 Gbps from one server: the modelled steps beside the published ones")
-def locks_command(args) -> dict:
+@command("serving", "serving 100 Gbps from one server: the modelled steps beside the published ones")
+def serving_command(args) -> dict:
     from labcdn import serving
 
     return serving.summary()

@@ -6,9 +6,8 @@ import naive_popularity as naive
 import numpy as np
 import pytest
 
-from labcdn.catalog import CatalogueParams, load_ladder, make_catalogue
-from labcdn.lifecycles import LifecycleParams, daily_title_views, file_views_daily
-from labcdn.popularity import file_shares
+from labcdn.popularity import CatalogueParams, file_shares, load_ladder, make_catalogue
+from labcdn.prediction import LifecycleParams, daily_title_views, file_views_daily
 
 SMALL = CatalogueParams(n_titles=10, audio_languages=(4, 3, 2), text_languages=(3, 2, 1), language_jitter=1)
 TINY = CatalogueParams(n_titles=5, audio_languages=(3, 2, 1), text_languages=(2, 2, 1), language_jitter=1)

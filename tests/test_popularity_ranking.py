@@ -11,9 +11,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from labcdn.catalog import LADDER_PATH, Catalogue, CatalogueParams, load_ladder, make_catalogue
-from labcdn.popularity import DemandParams, file_views
-from labcdn.ranking import efficiency_curve, ratio_sweep, storage_needed, storage_ratio, study
+from labcdn.popularity import (
+    LADDER_PATH,
+    Catalogue,
+    CatalogueParams,
+    DemandParams,
+    efficiency_curve,
+    file_views,
+    load_ladder,
+    make_catalogue,
+    ratio_sweep,
+    storage_needed,
+    storage_ratio,
+    study,
+)
 
 SMALL = CatalogueParams(n_titles=10, audio_languages=(4, 3, 2), text_languages=(3, 2, 1), language_jitter=1)
 TINY = CatalogueParams(n_titles=5, audio_languages=(3, 2, 1), text_languages=(2, 2, 1), language_jitter=1)
@@ -195,11 +206,11 @@ def test_bad_arguments_name_the_parameter(call, match):
 
 
 def test_within_title_curve_is_a_lorenz_curve():
-    from labcdn import catalog, popularity, ranking
+    from labcdn import popularity
 
-    cat = catalog.make_catalogue(catalog.CatalogueParams(n_titles=6), seed=1)
+    cat = popularity.make_catalogue(popularity.CatalogueParams(n_titles=6), seed=1)
     views = popularity.file_views(cat)
-    out = ranking.within_title(cat, views.bytes, [0, 5], n_points=21)
+    out = popularity.within_title(cat, views.bytes, [0, 5], n_points=21)
     assert out.height == 42
     for _, curve in out.group_by("title", maintain_order=True):
         share = curve["bytes_share"].to_numpy()
@@ -210,13 +221,13 @@ def test_within_title_curve_is_a_lorenz_curve():
 
 def test_study_curves_start_at_zero_and_agree_with_efficiency_curve():
     """Regression: the curve's first point once took the value at ``capacity_fraction``."""
-    from labcdn import catalog, popularity, ranking
+    from labcdn import popularity
 
-    cat = catalog.make_catalogue(catalog.CatalogueParams(n_titles=20), seed=3)
-    s = ranking.study(catalogue=cat, n_points=11, capacity_fraction=0.3)
+    cat = popularity.make_catalogue(popularity.CatalogueParams(n_titles=20), seed=3)
+    s = popularity.study(catalogue=cat, n_points=11, capacity_fraction=0.3)
     views = popularity.file_views(cat)
     for name in ("file", "title"):
         curve = s.curves.filter(pl.col("ranking") == name)
         assert curve["efficiency"][0] == 0.0
-        direct = ranking.efficiency_curve(cat, views.bytes, name, capacities=curve["capacity_bytes"].to_numpy())
+        direct = popularity.efficiency_curve(cat, views.bytes, name, capacities=curve["capacity_bytes"].to_numpy())
         assert np.array_equal(curve["efficiency"].to_numpy(), direct["efficiency"].to_numpy())

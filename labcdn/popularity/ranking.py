@@ -22,8 +22,8 @@ import polars as pl
 
 from labcdn._jit import kernel
 from labcdn._validation import check_array, check_choice, check_range
-from labcdn.catalog import SCOPES, Catalogue, CatalogueParams, make_catalogue
-from labcdn.popularity import DemandParams, file_views
+from labcdn.popularity.catalogue import SCOPES, Catalogue, CatalogueParams, make_catalogue
+from labcdn.popularity.demand import DemandParams, file_views
 
 
 def efficiency_curve(catalogue: Catalogue, bytes_per_file, ranking: str = "file", capacities=None,

@@ -21,7 +21,7 @@ from tqdm.auto import tqdm
 
 from labcdn._jit import kernel
 from labcdn._validation import check_array, check_range
-from labcdn.caching import POLICIES, CacheResult, _dense_ids, _prepare, _result
+from labcdn.caching.policies import POLICIES, CacheResult, _dense_ids, _prepare, _result
 
 RANKED = "ranked"
 RANKED_HINDSIGHT = "ranked (hindsight)"

@@ -36,7 +36,7 @@ with variable sizes it is a heuristic (byte-aware optimal caching is NP-hard,
 D. S. Berger, N. Beckmann, M. Harchol-Balter, "Practical Bounds on Optimal
 Caching with Variable Object Sizes", SIGMETRICS 2018).
 
-The policy kernels are in :mod:`labcdn._eviction`; this module checks the
+The policy kernels are in :mod:`labcdn.caching.eviction`; this module checks the
 trace, maps ids to dense ones and tallies the hits.
 
 References
@@ -54,9 +54,9 @@ from functools import cached_property
 
 import numpy as np
 
-from labcdn._eviction import belady_kernel, lfu_kernel, list_kernel
 from labcdn._jit import kernel
 from labcdn._validation import check_array, check_choice, check_range
+from labcdn.caching.eviction import belady_kernel, lfu_kernel, list_kernel
 
 POLICIES = ("lru", "fifo", "lfu", "belady")
 
@@ -182,7 +182,7 @@ class _Trace:
     """A checked trace, ready to replay at any capacity: request sizes, dense ids, one size per object.
 
     :func:`simulate` builds one per call; studies that replay one trace through
-    several policies and capacities (:mod:`labcdn.proactive`, :mod:`labcdn.nightly`)
+    several policies and capacities (:mod:`labcdn.caching.ranked`, :mod:`labcdn.prediction.nightly`)
     build it once.
     """
 

@@ -16,8 +16,7 @@ import numpy as np
 
 from labcdn._jit import kernel
 from labcdn._validation import check_array, check_range, rng_from
-from labcdn.catalog import Catalogue
-from labcdn.popularity import title_sessions
+from labcdn.popularity import Catalogue, title_sessions
 
 
 @dataclass(frozen=True)

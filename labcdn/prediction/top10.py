@@ -20,7 +20,7 @@ from labcdn._validation import check_array, check_range
 TITLE = ["category", "show_title", "season_title"]
 
 
-def lifecycles(frame: pl.DataFrame) -> pl.DataFrame:
+def title_runs(frame: pl.DataFrame) -> pl.DataFrame:
     """One row per title run: debut week, weeks in the top 10, peak hours and rank.
 
     Parameters
@@ -63,7 +63,7 @@ def decay_profile(frame: pl.DataFrame, max_weeks: int = 8) -> pl.DataFrame:
         ``weeks_since_debut, titles, median_relative_hours``.
     """
     check_range("max_weeks", max_weeks, 1, 52, integer=True)
-    life = lifecycles(frame).filter(~pl.col("censored")).select([*TITLE, "debut"])
+    life = title_runs(frame).filter(~pl.col("censored")).select([*TITLE, "debut"])
     runs = frame.join(life, on=TITLE, nulls_equal=True)
     debut_hours = runs.filter(pl.col("week") == pl.col("debut"))
     rel = (

@@ -3,8 +3,8 @@
 Open Connect measures popularity as *views*: bytes streamed from a file
 divided by the file's size (Vora, Deek, Livengood, "Content Popularity for
 Open Connect", Netflix TechBlog, 2018). This module models the expected views
-and bytes of every file of a catalogue; :mod:`labcdn.ranking` fills a cache
-from them and :mod:`labcdn.lifecycles` spreads title demand over days.
+and bytes of every file of a catalogue; :mod:`labcdn.popularity.ranking` fills a cache
+from them and :mod:`labcdn.prediction.lifecycles` spreads title demand over days.
 
 The demand model, per session of a title:
 
@@ -36,7 +36,7 @@ import polars as pl
 
 from labcdn._jit import kernel
 from labcdn._validation import check_array, check_choice, check_range
-from labcdn.catalog import DEVICE_CLASSES, KINDS, SCOPES, Catalogue
+from labcdn.popularity.catalogue import DEVICE_CLASSES, KINDS, SCOPES, Catalogue
 
 #: Default (device class, family, weight) preferences; weights are relative within a
 #: device class and kind, and apply among the families a title has and the device plays.
@@ -185,7 +185,7 @@ def file_shares(catalogue: Catalogue, demand: DemandParams | None = None) -> np.
     Parameters
     ----------
     catalogue : Catalogue
-        From :func:`labcdn.catalog.make_catalogue`.
+        From :func:`labcdn.popularity.make_catalogue`.
     demand : DemandParams, optional
         Defaults to ``DemandParams()``.
 

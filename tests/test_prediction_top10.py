@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from labcdn import top10
 from labcdn.datasets import DataNotFound, load_netflix_top10
+from labcdn.prediction import top10
 
 
 def _frame(rows):
@@ -99,6 +99,6 @@ def test_real_lists_turn_over_every_week(netflix):
 
 @pytest.mark.data
 def test_real_lifecycles_are_short(netflix):
-    life = top10.lifecycles(netflix)
+    life = top10.title_runs(netflix)
     assert life["weeks"].median() <= 3
     assert life["weeks"].sum() == netflix.height

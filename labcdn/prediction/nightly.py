@@ -3,12 +3,12 @@
 This module wires the pieces of chapter 2 together, so that a notebook cell or
 ``labcdn prediction`` is one call:
 
-- the catalogue of files (:mod:`labcdn.catalog`) and each file's share of its
-  title's sessions (:mod:`labcdn.popularity`);
-- day-by-day title demand with release spikes and decay (:mod:`labcdn.lifecycles`);
-- the nightly fill under a budget, for each predictor (:mod:`labcdn.prediction`);
+- the catalogue of files and each file's share of its title's sessions
+  (:mod:`labcdn.popularity`);
+- day-by-day title demand with release spikes and decay (:mod:`labcdn.prediction.lifecycles`);
+- the nightly fill under a budget, for each predictor (:mod:`labcdn.prediction.predictors`);
 - for the proactive-against-reactive comparison, a request stream drawn from the
-  same model (:mod:`labcdn.sessions`) replayed through LRU, FIFO, LFU and
+  same model (:mod:`labcdn.prediction.sessions`) replayed through LRU, FIFO, LFU and
   Belady's MIN (:mod:`labcdn.caching`).
 
 The appliance is sized as a share of the catalogue's bytes and its fill budget as
@@ -29,8 +29,9 @@ import numpy as np
 import polars as pl
 from tqdm.auto import tqdm
 
-from labcdn import caching, catalog, lifecycles, popularity, prediction, sessions
+from labcdn import caching, popularity
 from labcdn._validation import check_range, rng_from
+from labcdn.prediction import lifecycles, predictors, sessions
 
 METHODS = ("oracle", "ewma", "window", "yesterday")
 
@@ -42,7 +43,7 @@ class NightlyParams:
     Attributes
     ----------
     n_titles : int
-        Titles in the catalogue (:class:`labcdn.catalog.CatalogueParams`).
+        Titles in the catalogue (:class:`labcdn.popularity.CatalogueParams`).
     n_days : int
         Days simulated (day 0 starts from the oracle set, days 1.. are scored).
     capacity_fraction : float
@@ -61,16 +62,16 @@ class NightlyParams:
     n_days: int = 28
     capacity_fraction: float = 0.05
     budget_fraction: float = 0.065
-    half_life_days: float = prediction.PREDICTOR.half_life_days
-    window_days: int = prediction.PREDICTOR.window_days
-    prerelease_sigma: float = prediction.PREDICTOR.prerelease_sigma
+    half_life_days: float = predictors.PREDICTOR.half_life_days
+    window_days: int = predictors.PREDICTOR.window_days
+    prerelease_sigma: float = predictors.PREDICTOR.prerelease_sigma
     seed: int = 0
 
 
 class Scenario(NamedTuple):
     """The model's files and their demand, day by day."""
 
-    catalogue: catalog.Catalogue
+    catalogue: popularity.Catalogue
     shares: np.ndarray
     title_views: np.ndarray
     file_views: np.ndarray
@@ -97,7 +98,7 @@ def scenario(params: NightlyParams | None = None) -> Scenario:
     p = params if params is not None else NightlyParams()
     check_range("n_titles", p.n_titles, 1, 100_000, integer=True)
     check_range("n_days", p.n_days, 2, 3650, integer=True)
-    cat = catalog.make_catalogue(replace(catalog.CatalogueParams(), n_titles=p.n_titles), seed=p.seed)
+    cat = popularity.make_catalogue(replace(popularity.CatalogueParams(), n_titles=p.n_titles), seed=p.seed)
     shares = popularity.file_shares(cat)
     title_views = lifecycles.daily_title_views(cat.n_titles, p.n_days, seed=p.seed + 1)
     file_views = np.asfortranarray(lifecycles.file_views_daily(cat, shares, title_views))
@@ -115,7 +116,7 @@ def run(params: NightlyParams | None = None, *, methods=METHODS, scene: Scenario
     params : NightlyParams, optional
         Defaults to ``NightlyParams()``; keyword ``overrides`` replace fields.
     methods : sequence of str
-        Predictors to run (:data:`labcdn.prediction.METHODS`).
+        Predictors to run (:data:`labcdn.prediction.predictors.METHODS`).
     scene : Scenario, optional
         A ready :func:`scenario` (skips the draw; must match ``params``).
     progress : bool
@@ -134,12 +135,12 @@ def run(params: NightlyParams | None = None, *, methods=METHODS, scene: Scenario
     capacity = np.floor(p.capacity_fraction * s.catalogue.size_bytes.sum())
     frames = []
     for method in tqdm(methods, desc="nightly fill", disable=not progress, leave=False):
-        frames.append(prediction.simulate_fill(
+        frames.append(predictors.simulate_fill(
             s.file_views, s.catalogue.size_bytes, s.release_day, capacity, p.budget_fraction * capacity,
             method, half_life_days=p.half_life_days, window_days=p.window_days,
             prerelease_sigma=p.prerelease_sigma, seed=p.seed + 2))
     days = pl.concat(frames)
-    return NightlyResult(days, prediction.fill_summary(days))
+    return NightlyResult(days, predictors.fill_summary(days))
 
 
 def versus_reactive(params: NightlyParams | None = None, *, sessions_per_day: int = 20_000,
@@ -147,7 +148,7 @@ def versus_reactive(params: NightlyParams | None = None, *, sessions_per_day: in
                     progress: bool = False, **overrides) -> pl.DataFrame:
     """Proactive nightly fill against reactive caches on the same request stream.
 
-    Sessions are drawn from the scenario's demand (:func:`labcdn.sessions.sample_requests`);
+    Sessions are drawn from the scenario's demand (:func:`labcdn.prediction.sample_requests`);
     every request asks for a whole file. Reactive caches (LRU, FIFO, LFU, Belady's
     MIN) replay all days; the nightly fill ranks files by the requests counted on
     past days (EWMA) or, as the upper bound, by the next day's own counts
@@ -166,7 +167,7 @@ def versus_reactive(params: NightlyParams | None = None, *, sessions_per_day: in
     s = scene if scene is not None else scenario(p)
     req = sessions.sample_requests(s.catalogue, s.shares, s.title_views, sessions_per_day,
                                    rng=rng_from(p.seed + 3))
-    trace = caching._prepare(req.file, req.size_bytes)  # checked once, replayed at every capacity
+    trace = caching.policies._prepare(req.file, req.size_bytes)  # checked once, replayed at every capacity
     counts = req.daily_views(s.catalogue.n_files)
     scored = req.day >= 1
     scored_bytes = req.size_bytes[scored]
@@ -178,11 +179,11 @@ def versus_reactive(params: NightlyParams | None = None, *, sessions_per_day: in
     for frac, policy in tqdm(jobs, desc="proactive vs reactive", disable=not progress, leave=False):
         capacity = int(frac * total)
         if policy in caching.POLICIES:
-            hit = trace.replay(policy, caching._check_capacity(capacity))
+            hit = trace.replay(policy, caching.policies._check_capacity(capacity))
             ratio = float(np.dot(scored_bytes, hit[scored])) / scored_total
             label = policy
         else:
-            fill = prediction.simulate_fill(counts, s.catalogue.size_bytes, s.release_day, capacity,
+            fill = predictors.simulate_fill(counts, s.catalogue.size_bytes, s.release_day, capacity,
                                             p.budget_fraction * capacity, policy,
                                             half_life_days=p.half_life_days, prerelease_sigma=p.prerelease_sigma,
                                             seed=p.seed + 2)

@@ -11,8 +11,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from labcdn.catalog import CatalogueParams, load_ladder, make_catalogue
-from labcdn.popularity import DemandParams, family_mix, file_shares, file_views, title_sessions
+from labcdn.popularity import (
+    CatalogueParams,
+    DemandParams,
+    family_mix,
+    file_shares,
+    file_views,
+    load_ladder,
+    make_catalogue,
+    title_sessions,
+)
 
 SMALL = CatalogueParams(n_titles=10, audio_languages=(4, 3, 2), text_languages=(3, 2, 1), language_jitter=1)
 TINY = CatalogueParams(n_titles=5, audio_languages=(3, 2, 1), text_languages=(2, 2, 1), language_jitter=1)

@@ -1,4 +1,4 @@
-"""Tests for labcdn.prediction: naive references, fill invariants, reproducibility, errors."""
+"""Tests for labcdn.prediction.predictors: naive references, fill invariants, reproducibility, errors."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from naive_prediction import greedy_naive, predict_naive, simulate_naive
 
-from labcdn import prediction as P
+from labcdn.prediction import predictors as P
 
 INF = math.inf
 

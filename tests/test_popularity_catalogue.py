@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from labcdn.catalog import (
+from labcdn.popularity.catalogue import (
     LADDER_PATH,
     LADDER_SCHEMA,
     SCOPES,

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from naive_proactive import ranked_fill as naive_ranked_fill
 
-from labcdn import caching, proactive
+from labcdn import caching
 
 
 def _trace(seed, n=400, n_obj=60, variable=True):
@@ -22,7 +22,7 @@ def _trace(seed, n=400, n_obj=60, variable=True):
 @given(st.integers(0, 2**32 - 1), st.integers(1, 2_000), st.booleans(), st.one_of(st.none(), st.integers(0, 400)))
 def test_ranked_fill_equals_reference(seed, capacity, variable, train_until):
     ids, sizes = _trace(seed, variable=variable)
-    got = proactive.ranked_fill(ids, sizes, capacity, train_until=train_until)
+    got = caching.ranked_fill(ids, sizes, capacity, train_until=train_until)
     want = naive_ranked_fill(ids.tolist(), sizes.tolist(), capacity, train_until)
     assert got.hit.tolist() == want
     start = 0 if train_until is None else train_until
@@ -33,7 +33,7 @@ def test_ranked_fill_equals_reference(seed, capacity, variable, train_until):
 def test_hindsight_fill_of_the_whole_footprint_serves_everything():
     ids, sizes = _trace(1)
     footprint = int(sum(dict(zip(ids.tolist(), sizes.tolist(), strict=True)).values()))
-    res = proactive.ranked_fill(ids, sizes, footprint)
+    res = caching.ranked_fill(ids, sizes, footprint)
     assert res.hit_ratio == 1.0  # even first requests: the fill happened before them
 
 
@@ -41,13 +41,13 @@ def test_hindsight_fill_of_the_whole_footprint_serves_everything():
 @given(st.integers(0, 2**32 - 1))
 def test_ranked_fill_is_monotone_in_capacity(seed):
     ids, sizes = _trace(seed)
-    hits = [proactive.ranked_fill(ids, sizes, c, train_until=200).hits for c in range(1, 800, 40)]
+    hits = [caching.ranked_fill(ids, sizes, c, train_until=200).hits for c in range(1, 800, 40)]
     assert hits == sorted(hits)
 
 
 def test_curves_score_every_policy_on_the_same_requests():
     ids, sizes = _trace(7)
-    curves = proactive.hit_ratio_curves(ids, sizes, [50, 200, 800], train_until=200)
+    curves = caching.hit_ratio_curves(ids, sizes, [50, 200, 800], train_until=200)
     assert set(curves["policy"]) == {"lru", "fifo", "lfu", "belady", "ranked"}
     assert curves.height == 15
     assert curves["hit_ratio"].is_between(0.0, 1.0).all()
@@ -58,10 +58,10 @@ def test_curves_equal_one_call_per_policy_and_capacity(train_until):
     ids, sizes = _trace(5)
     start = train_until or 0
     served = sizes[start:]
-    curves = proactive.hit_ratio_curves(ids, sizes, [30, 300], train_until=train_until)
+    curves = caching.hit_ratio_curves(ids, sizes, [30, 300], train_until=train_until)
     for row in curves.iter_rows(named=True):
         if row["policy"].startswith("ranked"):
-            res = proactive.ranked_fill(ids, sizes, row["capacity_bytes"], train_until=train_until)
+            res = caching.ranked_fill(ids, sizes, row["capacity_bytes"], train_until=train_until)
             assert row["policy"] == res.policy
             hits, byte_hits = res.hits, res.byte_hits
         else:
@@ -73,22 +73,22 @@ def test_curves_equal_one_call_per_policy_and_capacity(train_until):
 
 def test_belady_bounds_the_reactive_policies_on_uniform_sizes():
     ids, sizes = _trace(7, variable=False)
-    curves = proactive.hit_ratio_curves(ids, sizes, [5, 20, 40])
+    curves = caching.hit_ratio_curves(ids, sizes, [5, 20, 40])
     best = curves.filter(curves["policy"] == "belady")["hit_ratio"].to_numpy()
     for policy in ("lru", "fifo", "lfu"):
         assert np.all(best >= curves.filter(curves["policy"] == policy)["hit_ratio"].to_numpy())
 
 
 def test_one_hit_wonders():
-    out = proactive.one_hit_wonders([5, 5, 6, 7, 7, 7, 8])
+    out = caching.one_hit_wonders([5, 5, 6, 7, 7, 7, 8])
     assert out == {"objects": 4, "requests": 7, "one_hit_objects": 0.5, "one_hit_requests": 2 / 7}
 
 
 def test_bad_arguments_name_the_parameter():
     ids, sizes = _trace(0)
     with pytest.raises(ValueError, match="capacity_bytes="):
-        proactive.ranked_fill(ids, sizes, 0)
+        caching.ranked_fill(ids, sizes, 0)
     with pytest.raises(ValueError, match="train_until="):
-        proactive.ranked_fill(ids, sizes, 10, train_until=len(ids) + 1)
+        caching.ranked_fill(ids, sizes, 10, train_until=len(ids) + 1)
     with pytest.raises(ValueError, match="capacities"):
-        proactive.hit_ratio_curves(ids, sizes, [0, 10])
+        caching.hit_ratio_curves(ids, sizes, [0, 10])

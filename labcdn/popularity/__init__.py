@@ -1,0 +1,82 @@
+"""Chapter 1, "Popularity: files, not titles": why Open Connect ranks files rather than titles.
+
+    from labcdn import popularity
+    cat = popularity.make_catalogue(popularity.CatalogueParams(), seed=0)
+    views = popularity.file_views(cat, popularity.DemandParams())
+    popularity.study(target_efficiency=0.9, catalogue=cat).ratio   # file ÷ title storage
+
+=================================  ==========================================================
+:func:`make_catalogue`             titles expanded into the files that encode them (:class:`CatalogueParams`)
+:func:`load_ladder`                the encoding ladder, one row per kind of file (``data/encoding_ladder.csv``)
+:func:`file_views`                 expected views and bytes of every file (:class:`DemandParams`)
+:func:`file_shares`                views of each file per session of its title
+:func:`title_sessions`             sessions per title by Zipf rank
+:func:`family_mix`                 views, bytes and storage per codec family
+:func:`efficiency_curve`           caching efficiency of a cache filled by file or by title rank
+:func:`storage_needed`             storage each ranking needs for a target efficiency
+:func:`storage_ratio`              file ÷ title storage at a target efficiency
+:func:`study`                      the chapter's headline: both rankings, curves and ratio (``labcdn ranking``)
+:func:`ratio_sweep`                the ratio as each demand or catalogue parameter moves
+:func:`within_title`               share of a title's bytes its most-viewed files carry
+=================================  ==========================================================
+
+Modules: :mod:`~labcdn.popularity.catalogue` (the ladder and the catalogue),
+:mod:`~labcdn.popularity.demand` (views per file), :mod:`~labcdn.popularity.ranking`
+(fill by rank and the study).
+"""
+
+from labcdn.popularity.catalogue import (
+    DEVICE_CLASSES,
+    KINDS,
+    LADDER_PATH,
+    SCOPES,
+    Catalogue,
+    CatalogueParams,
+    Ladder,
+    load_ladder,
+    make_catalogue,
+)
+from labcdn.popularity.demand import (
+    FAMILY_PREFERENCE,
+    DemandParams,
+    FileViews,
+    family_mix,
+    file_shares,
+    file_views,
+    title_sessions,
+)
+from labcdn.popularity.ranking import (
+    Study,
+    efficiency_curve,
+    ratio_sweep,
+    storage_needed,
+    storage_ratio,
+    study,
+    within_title,
+)
+
+__all__ = [
+    "DEVICE_CLASSES",
+    "FAMILY_PREFERENCE",
+    "KINDS",
+    "LADDER_PATH",
+    "SCOPES",
+    "Catalogue",
+    "CatalogueParams",
+    "DemandParams",
+    "FileViews",
+    "Ladder",
+    "Study",
+    "efficiency_curve",
+    "family_mix",
+    "file_shares",
+    "file_views",
+    "load_ladder",
+    "make_catalogue",
+    "ratio_sweep",
+    "storage_needed",
+    "storage_ratio",
+    "study",
+    "title_sessions",
+    "within_title",
+]
