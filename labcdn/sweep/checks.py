@@ -23,27 +23,30 @@ from labcdn._validation import check_choice, check_range
 
 
 def _ranking(p: dict) -> None:
-    from labcdn import catalog, popularity
+    from labcdn import popularity
+    from labcdn.popularity.catalogue import _checked
+    from labcdn.popularity.demand import _checked_demand
 
-    catalog._checked(replace(catalog.CatalogueParams(), n_titles=p["n_titles"]))
+    _checked(replace(popularity.CatalogueParams(), n_titles=p["n_titles"]))
     demand = replace(popularity.DemandParams(), concentration=p["concentration"], zipf_exponent=p["zipf_exponent"])
-    popularity._checked_demand(demand, SimpleNamespace(ladder=_ladder()))
+    _checked_demand(demand, SimpleNamespace(ladder=_ladder()))
     check_range("capacity_fraction", p["capacity_fraction"], 0.0, 1.0)
     check_range("target_efficiency", p["target_efficiency"], 0.0, 1.0, low_open=True)
 
 
 @functools.cache
 def _ladder():
-    from labcdn import catalog
+    from labcdn import popularity
 
-    return catalog.load_ladder()
+    return popularity.load_ladder()
 
 
 def _prediction(p: dict) -> None:
-    from labcdn import catalog, nightly
+    from labcdn import popularity, prediction
+    from labcdn.popularity.catalogue import _checked
 
-    params = nightly.NightlyParams(**p)
-    catalog._checked(replace(catalog.CatalogueParams(), n_titles=params.n_titles))
+    params = prediction.NightlyParams(**p)
+    _checked(replace(popularity.CatalogueParams(), n_titles=params.n_titles))
     check_range("n_days", params.n_days, 2, 3650, integer=True)
     check_range("capacity_fraction", params.capacity_fraction, 0.0, 1.0, low_open=True)
     check_range("budget_fraction", params.budget_fraction, 0.0, 1.0)
