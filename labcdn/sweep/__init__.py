@@ -30,7 +30,17 @@ The studies themselves are point functions in :mod:`labcdn.studies`. Modules:
 """
 
 from labcdn.sweep.archive import available, committed
-from labcdn.sweep.driver import Outcome, default_chunk_size, evaluate, execute, plan, run
+from labcdn.sweep.backends import connect
+from labcdn.sweep.driver import (
+    Outcome,
+    check_collect,
+    check_out,
+    default_chunk_size,
+    evaluate,
+    execute,
+    plan,
+    run,
+)
 from labcdn.sweep.grid import parse_grid, point_seed, points
 from labcdn.sweep.partitions import Manifest, status
 from labcdn.sweep.provenance import code_version
@@ -39,7 +49,10 @@ __all__ = [
     "Manifest",
     "Outcome",
     "available",
+    "check_collect",
+    "check_out",
     "committed",
+    "connect",
     "code_version",
     "default_chunk_size",
     "evaluate",

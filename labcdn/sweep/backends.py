@@ -136,6 +136,12 @@ def die_with_parent(parent: int) -> None:
     threading.Thread(target=_watch_parent, args=(parent,), name="labcdn-parent-watchdog", daemon=True).start()
 
 
+def _pool_worker(parent: int) -> None:
+    """Initializer of a pool worker: Ctrl-C is the driver's to handle (no traceback per worker); die with it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent(parent)
+
+
 def _watch_parent(parent: int) -> None:
     while os.getppid() == parent:
         time.sleep(1.0)
@@ -160,16 +166,61 @@ def process_pool(study, tasks, columns, workers: int, code: str):
     frame : polars.DataFrame
     """
     ctx = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=die_with_parent,
+    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_pool_worker,
                                 initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(evaluate_chunk, study, first, points, seeds, columns, code): chunk
                    for chunk, first, points, seeds in tasks}
         try:
             for fut in cf.as_completed(futures):
                 yield futures[fut], fut.result()
+        except BaseException:  # Ctrl-C, or the driver stopped: stop the chunks in flight instead of waiting
+            for fut in futures:
+                fut.cancel()
+            for proc in list((getattr(pool, "_processes", None) or {}).values()):
+                proc.terminate()
+            raise
         finally:
             for fut in futures:
                 fut.cancel()
+
+
+def connect(address: str, timeout: float = 10.0):
+    """A ``distributed.Client`` on the scheduler at ``address``, or a ``ValueError`` naming it, at once.
+
+    The scheduler's port is tried first with a plain TCP connection (``timeout`` seconds at most), so
+    a wrong address fails in a moment instead of after Dask's 30 s connect timeout.
+
+    Parameters
+    ----------
+    address : str
+        ``tcp://HOST:PORT`` (or ``HOST:PORT``).
+    timeout : float
+        Seconds to wait for the scheduler.
+
+    Returns
+    -------
+    distributed.Client
+    """
+    from urllib.parse import urlsplit
+
+    url = urlsplit(address if "://" in address else f"tcp://{address}")
+    try:
+        host, port = url.hostname, url.port
+    except ValueError:
+        host = port = None
+    if url.scheme != "tcp" or not host or not port:
+        raise ValueError(f"scheduler={address!r} must read tcp://HOST:PORT")
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except OSError as exc:
+        raise ValueError(f"cannot reach the Dask scheduler at {address} ({exc.strerror or exc}); is it running, "
+                         "and is the address right?") from None
+    from distributed import Client
+
+    try:
+        return Client(address, timeout=timeout)
+    except (OSError, TimeoutError) as exc:
+        raise ValueError(f"the Dask scheduler at {address} did not answer ({exc})") from None
 
 
 def dask_cluster(study, tasks, columns, client, tag: str, code: str):

@@ -209,6 +209,35 @@ def check_out(out) -> Path:
     return Path(out)
 
 
+def check_collect(path) -> Path:
+    """Check, before a sweep runs, that its rows can be written to ``path`` (``.csv`` or ``.parquet``).
+
+    Parameters
+    ----------
+    path : str or path
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    ValueError
+        Naming the path: empty, a folder, in a folder that does not exist, or not writable.
+    """
+    if not os.fspath(path).strip():
+        raise ValueError("collect='' is empty; name a .csv or .parquet file")
+    target = Path(path)
+    folder = target.parent
+    if target.is_dir():
+        raise ValueError(f"collect={str(target)!r} is a folder; name a .csv or .parquet file")
+    if not folder.is_dir():
+        raise ValueError(f"collect={str(target)!r}: {str(folder)!r} is not an existing folder")
+    if not os.access(target if target.exists() else folder, os.W_OK):
+        raise ValueError(f"collect={str(target)!r} cannot be written (permission denied)")
+    return target
+
+
 def _run(store, manifest, chunks, client, workers, progress) -> Outcome:
     done = store.verify()
     todo = [c for c in chunks if c[0] not in done]
