@@ -42,13 +42,13 @@ def check_range(name, value, low=None, high=None, *, low_open=False, high_open=F
     # isinf first: int(inf) raises OverflowError, which would not name the parameter.
     if integer and (math.isinf(value) or int(value) != value):
         raise ValueError(f"{name}={value!r} must be a whole number in {_describe(low, high, low_open, high_open)}")
-    if integer and not -(2**63) <= value < 2**63:  # the models compute in 64-bit integers
-        raise ValueError(f"{name}={value!r} does not fit in a 64-bit integer; expected "
-                         f"{_describe(low, high, low_open, high_open)}")
     too_low = low is not None and (value <= low if low_open else value < low)
     too_high = high is not None and (value >= high if high_open else value > high)
     if too_low or too_high:
         raise ValueError(f"{name}={value!r} is out of range; expected {_describe(low, high, low_open, high_open)}")
+    if integer and not -(2**63) <= value < 2**63:  # the models compute in 64-bit integers
+        raise ValueError(f"{name}={value!r} does not fit in a 64-bit integer; expected "
+                         f"{_describe(low, high, low_open, high_open)}")
     return int(value) if integer else value
 
 

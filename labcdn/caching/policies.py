@@ -224,8 +224,8 @@ def _result(policy, capacity, hit, sizes, start=0) -> CacheResult:
     hit.flags.writeable = False
     flags, served = hit[start:], sizes[start:]
     hits = int(np.count_nonzero(flags))
-    byte_hits = int(np.dot(served, flags))
-    bytes_requested = int(served.sum())
+    byte_hits = exact_sum(served[flags.astype(np.bool_)])
+    bytes_requested = exact_sum(served)
     return CacheResult(
         policy=policy,
         capacity_bytes=capacity,
@@ -237,6 +237,28 @@ def _result(policy, capacity, hit, sizes, start=0) -> CacheResult:
         bytes_requested=bytes_requested,
         hit=hit,
     )
+
+
+def exact_sum(sizes) -> int:
+    """The exact sum of object sizes (each in ``[0, 2**40]``), as a Python int that cannot wrap.
+
+    An int64 sum wraps past 2**63 bytes (2**23 requests of 1 TiB); the sizes are split into
+    their top and bottom 20 bits, each summed in int64 (exact for up to 2**43 requests) and
+    recombined as Python ints.
+
+    Parameters
+    ----------
+    sizes : numpy.ndarray of int64
+
+    Returns
+    -------
+    int
+    """
+    high, low = np.divmod(sizes, _SPLIT)
+    return int(high.sum()) * _SPLIT + int(low.sum())
+
+
+_SPLIT = 2**20
 
 
 def _reject_fractions(name, values):
