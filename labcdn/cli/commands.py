@@ -108,6 +108,7 @@ def ranking_command(args) -> dict:
     dp = replace(popularity.DemandParams(), concentration=args.concentration)
     if args.zipf is not None:
         dp = replace(dp, zipf_exponent=args.zipf)
+    popularity.ranking.check_study_memory(cp)  # before the draw: --titles 1000000 needs some 40 GB
     cat = popularity.make_catalogue(cp, seed=args.seed)
     s = popularity.study(cp, dp, args.target, args.seed, catalogue=cat)
     fpt = cat.files_per_title()
