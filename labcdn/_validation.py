@@ -99,10 +99,10 @@ def check_array(name, values, *, dtype, ndim=1, low=None, high=None, min_size=0)
 def _numeric_objects(name, raw, target):
     """An object array (Python ints past 64 bits, Fractions, mixed types) as int64/uint64/float64, or refused."""
     flat = raw.ravel()
-    bad = next((v for v in flat if isinstance(v, bool | np.bool_) or not isinstance(
-        v, int | float | np.integer | np.floating | Fraction | Decimal)), None)
-    if bad is not None:
-        raise ValueError(f"{name} must hold numbers convertible to {target.name}; got {bad!r}")
+    for v in flat:
+        if isinstance(v, bool | np.bool_) or not isinstance(v, int | float | np.integer | np.floating | Fraction
+                                                            | Decimal):
+            raise ValueError(f"{name} must hold numbers convertible to {target.name}; got {v!r}")
     if target.kind in "iu":
         info = np.iinfo(target)
         for v in flat:
@@ -211,8 +211,9 @@ def rng_from(seed=None, rng=None):
         if not isinstance(rng, np.random.Generator):
             raise ValueError(f"rng must be a numpy.random.Generator; got {type(rng).__name__}")
         return rng
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0):
-        raise ValueError(f"seed={seed!r} must be a non-negative integer")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))
+                             or not 0 <= seed < 2**63):
+        raise ValueError(f"seed={seed!r} must be a non-negative integer below 2**63")
     return np.random.default_rng(seed)
 
 

@@ -262,7 +262,10 @@ _SPLIT = 2**20
 
 
 def _reject_fractions(name, values):
-    arr = np.asarray(values)
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError):  # ragged or odd: check_array names the parameter
+        return
     if arr.dtype.kind == "f" and arr.size and not np.all(np.isfinite(arr) & (arr == np.round(arr))):
         raise ValueError(f"{name} must hold whole numbers; got fractional or non-finite values")
 

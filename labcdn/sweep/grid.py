@@ -259,8 +259,8 @@ def point_seed(seed: int, study: str, params: Mapping) -> int:
     int
         A seed in ``[0, 2**32)``, passed to the model as its ``seed``.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed={seed!r} must be a non-negative integer")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed < 2**63:
+        raise ValueError(f"seed={seed!r} must be a non-negative integer below 2**63")
     digest = hashlib.sha256(canonical({"study": study, "params": dict(params)}).encode()).digest()
     key = tuple(int(w) for w in np.frombuffer(digest[:16], dtype="<u4"))
     return int(np.random.SeedSequence(int(seed), spawn_key=key).generate_state(1, np.uint32)[0])
