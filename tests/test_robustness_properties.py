@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 import numpy as np
+import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -22,6 +23,7 @@ from hypothesis import strategies as st
 from labcdn import (
     balancing,
     caching,
+    datasets,
     hashing,
     orchestration,
     popularity,
@@ -58,8 +60,14 @@ REAL_ARRAY = st.sampled_from([[1.0, NAN], [INF, 1.0], ["a", "b"], [[1.0, 2.0], [
 # a 1-D array of 64-bit key hashes
 KEYS = st.sampled_from([[1.5, 2.0], [NAN], ["a"], [[1, 2], [3]], "12", [None], [{}]])
 
+# a table (polars DataFrame) argument
+FRAME = st.sampled_from([pl.DataFrame({"a": [1]}), pl.DataFrame(), "frame.csv", [1, 2], {"a": [1]}])
+# the replay's runs: (design, strategy) pairs
+RUNS = st.sampled_from([(), [], "monolithic", ("monolithic",), (("monolithic",),), (("nope", "least_allocated"),),
+                        (("monolithic", "nope"),), 3])
+
 KINDS = {"count": COUNT, "real": REAL, "choice": CHOICE, "int_array": INT_ARRAY, "real_array": REAL_ARRAY,
-         "keys": KEYS}
+         "keys": KEYS, "frame": FRAME, "runs": RUNS}
 
 
 class Entry(NamedTuple):
@@ -139,6 +147,10 @@ ENTRIES = [
     arg(orchestration.replay, "inflate", "real", runs=(("monolithic", "least_allocated"),)),
     arg(orchestration.replay, "mode", "choice", runs=(("monolithic", "least_allocated"),)),
     arg(orchestration.expected_saturation, "load", "real"),
+    arg(orchestration.replay, "runs", "runs"),
+    arg(orchestration.alibaba_jobs, "pods", "frame", alias="pods"),
+    arg(orchestration.alibaba_cluster, "nodes", "frame"),
+    arg(datasets.request_trace, "frame", "frame"),
     # replication
     arg(replication.place, "copies", "int_array", _KEYS, servers=10),
     arg(replication.place, "servers", "count", _KEYS, [1, 1, 1, 1]),
