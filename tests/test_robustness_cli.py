@@ -21,7 +21,7 @@ GRID = "servers=5,6"
 
 
 def labcdn(*args, stdout=subprocess.PIPE, timeout=300):
-    return subprocess.run([sys.executable, "-m", "labcdn", *args], cwd=ROOT, stdout=stdout, stderr=subprocess.PIPE,
+    return subprocess.run([sys.executable, "-P", "-m", "labcdn", *args], cwd=ROOT, stdout=stdout, stderr=subprocess.PIPE,
                           text=True, timeout=timeout)
 
 
@@ -78,7 +78,7 @@ def test_chunks_computed_now_counts_repairs_on_the_cli(tmp_path, capsys):
 def test_ctrl_c_during_a_pool_sweep_is_one_line_and_resumable(tmp_path):
     out = tmp_path / "s"
     grid = {"servers": list(range(2, 300)), "files": 50_000}
-    cmd = [sys.executable, "-m", "labcdn", "sweep", "--study", "hashing", "--grid", json.dumps(grid),
+    cmd = [sys.executable, "-P", "-m", "labcdn", "sweep", "--study", "hashing", "--grid", json.dumps(grid),
            "--out", str(out), "--workers", "2", "--chunk-size", "1", "--no-progress", "--json"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)

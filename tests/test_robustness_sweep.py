@@ -41,7 +41,7 @@ def test_sigkill_of_a_pool_sweep_leaves_no_process_alive(tmp_path):
     """`kill -9` of `labcdn sweep --workers 2`: within 10 s nothing it started (workers, resource tracker) lives."""
     out = tmp_path / "killed"
     grid = {"servers": list(range(2, 400)), "files": 50_000}
-    cmd = [sys.executable, "-m", "labcdn", "sweep", "--study", "hashing", "--grid", json.dumps(grid),
+    cmd = [sys.executable, "-P", "-m", "labcdn", "sweep", "--study", "hashing", "--grid", json.dumps(grid),
            "--out", str(out), "--workers", "2", "--chunk-size", "1", "--no-progress", "--json"]
     # its own session: every process it starts, however re-parented, keeps the session id
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
