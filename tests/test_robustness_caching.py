@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from labcdn import caching
-from labcdn.caching.policies import MAX_OBJECT_BYTES, exact_sum
+from labcdn.caching.trace import MAX_OBJECT_BYTES, exact_sum
 
 
 @pytest.mark.parametrize("policy", ["lru", "belady"])

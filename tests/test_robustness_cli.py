@@ -40,7 +40,7 @@ def test_a_full_disk_on_stdout_is_one_line():
 
 @pytest.mark.parametrize(("extra", "expected"), [
     (["--out", ""], "out='' is empty"),
-    (["--out", "/proc/labcdn-sweep"], "/proc/labcdn-sweep: No such file or directory"),
+    (["--out", "/proc/labcdn-sweep/s"], "No such file or directory: '/proc/labcdn-sweep'"),
     (["--out", "{tmp}/s", "--collect", "/proc/labcdn/rows.csv"], "'/proc/labcdn' is not an existing folder"),
     (["--out", "{tmp}/s", "--collect", "/proc/version/rows.csv"], "'/proc/version' is not an existing folder"),
     (["--out", "{tmp}/s", "--collect", "{tmp}"], "is a folder"),

@@ -159,10 +159,10 @@ REFUSED = [
 
 @pytest.mark.parametrize(("study", "name", "value"), REFUSED)
 def test_the_grid_check_refuses_what_the_model_refuses(study, name, value):
-    from labcdn import studies
+    from labcdn.sweep import registry
     from labcdn.sweep.grid import points
 
-    s = studies.get(study)
+    s = registry.get(study)
     (full,), _ = points(s.defaults, [{name: value}])
     params = {k: v for k, v in full.items() if k != "replicate"}
     with pytest.raises(ValueError, match=name.removeprefix("zipf_")):  # hashing's model says "exponent"

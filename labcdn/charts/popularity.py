@@ -5,6 +5,8 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from labcdn.popularity.figures import STORAGE_RATIO
+
 RANKING_COLORS = alt.Scale(domain=["file", "title"], range=["#1f77b4", "#d62728"])
 WIDTH = 420
 HEIGHT = 260
@@ -48,12 +50,11 @@ def efficiency_curves(curves: pl.DataFrame, target: float | None = None):
     return alt.layer(*layers).properties(width=WIDTH, height=HEIGHT, title="Efficiency–storage curves")
 
 
-def ratio_by_parameter(sweep: pl.DataFrame, parameter: str, title: str, published: float = 0.5):
+def ratio_by_parameter(sweep: pl.DataFrame, parameter: str, title: str, published: float = STORAGE_RATIO):
     """The storage ratio as one parameter moves, with the published ~0.5 as a rule.
 
     ``sweep``: :func:`labcdn.popularity.ratio_sweep`'s frame. ``published``: "the same
-    caching efficiency with about half the storage" (Vora, Deek, Livengood, "Content
-    Popularity for Open Connect", Netflix TechBlog, 2018).
+    caching efficiency with about half the storage" (:data:`labcdn.popularity.STORAGE_RATIO`).
     """
     data = sweep.filter(pl.col("parameter") == parameter)
     line = (

@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     name = f"labcdn {args.study}"
     try:
         metrics = _jsonable(COMMANDS[args.study].run(args))
-    except ValueError as exc:
+    except (ValueError, FileNotFoundError) as exc:  # FileNotFoundError: a data file or input is missing
         parser.exit(2, f"{name}: error: {exc}\n")
     except KeyboardInterrupt:
         out = getattr(args, "out", None)

@@ -18,24 +18,17 @@
 :func:`study`                      the chapter's headline: both rankings, curves and ratio (``labcdn ranking``)
 :func:`ratio_sweep`                the ratio as each demand or catalogue parameter moves
 :func:`within_title`               share of a title's bytes its most-viewed files carry
+:data:`PUBLISHED`                  the chapter's published figures with their sources (:data:`STORAGE_RATIO`, ...)
 =================================  ==========================================================
 
-Modules: :mod:`~labcdn.popularity.catalogue` (the ladder and the catalogue),
+Modules: :mod:`~labcdn.popularity.ladder` (the encoding ladder),
+:mod:`~labcdn.popularity.catalogue` (titles expanded into files),
 :mod:`~labcdn.popularity.demand` (views per file), :mod:`~labcdn.popularity.ranking`
-(fill by rank and the study).
+(fill by rank and the study), :mod:`~labcdn.popularity.figures` (published
+numbers), :mod:`~labcdn.popularity.sweep_point` (the study for :mod:`labcdn.sweep`).
 """
 
-from labcdn.popularity.catalogue import (
-    DEVICE_CLASSES,
-    KINDS,
-    LADDER_PATH,
-    SCOPES,
-    Catalogue,
-    CatalogueParams,
-    Ladder,
-    load_ladder,
-    make_catalogue,
-)
+from labcdn.popularity.catalogue import Catalogue, CatalogueParams, make_catalogue
 from labcdn.popularity.demand import (
     FAMILY_PREFERENCE,
     DemandParams,
@@ -45,8 +38,10 @@ from labcdn.popularity.demand import (
     file_views,
     title_sessions,
 )
+from labcdn.popularity.figures import AV1_VIEW_SHARE, FILES_PER_EPISODE, PUBLISHED, STORAGE_RATIO
+from labcdn.popularity.ladder import DEVICE_CLASSES, KINDS, LADDER_PATH, SCOPES, Ladder, load_ladder
 from labcdn.popularity.ranking import (
-    Study,
+    RankingStudy,
     efficiency_curve,
     ratio_sweep,
     storage_needed,
@@ -56,6 +51,10 @@ from labcdn.popularity.ranking import (
 )
 
 __all__ = [
+    "AV1_VIEW_SHARE",
+    "FILES_PER_EPISODE",
+    "PUBLISHED",
+    "STORAGE_RATIO",
     "DEVICE_CLASSES",
     "FAMILY_PREFERENCE",
     "KINDS",
@@ -66,7 +65,7 @@ __all__ = [
     "DemandParams",
     "FileViews",
     "Ladder",
-    "Study",
+    "RankingStudy",
     "efficiency_curve",
     "family_mix",
     "file_shares",

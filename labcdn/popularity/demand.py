@@ -36,7 +36,8 @@ import polars as pl
 
 from labcdn._jit import kernel
 from labcdn._validation import check_array, check_choice, check_range
-from labcdn.popularity.catalogue import DEVICE_CLASSES, KINDS, SCOPES, Catalogue
+from labcdn.popularity.catalogue import Catalogue
+from labcdn.popularity.ladder import DEVICE_CLASSES, KINDS, SCOPES
 
 #: Default (device class, family, weight) preferences; weights are relative within a
 #: device class and kind, and apply among the families a title has and the device plays.

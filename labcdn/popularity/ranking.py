@@ -24,13 +24,13 @@ from labcdn._jit import kernel
 from labcdn._validation import check_array, check_choice, check_memory, check_range
 from labcdn.popularity.catalogue import (
     CATALOGUE_BYTES_PER_FILE,
-    SCOPES,
     Catalogue,
     CatalogueParams,
     expected_files,
     make_catalogue,
 )
 from labcdn.popularity.demand import DemandParams, file_views
+from labcdn.popularity.ladder import SCOPES
 
 
 def efficiency_curve(catalogue: Catalogue, bytes_per_file, ranking: str = "file", capacities=None,
@@ -217,7 +217,7 @@ def _needed_kernel(cum_size, cum_bytes, target):
 
 # ----------------------------------------------------------------- the study
 
-class Study(NamedTuple):
+class RankingStudy(NamedTuple):
     """One run of the headline study (what a notebook slider recomputes)."""
 
     ratio: float
@@ -262,7 +262,7 @@ def check_study_memory(catalogue_params: CatalogueParams | None = None, catalogu
 
 def study(catalogue_params: CatalogueParams | None = None, demand_params: DemandParams | None = None,
           target_efficiency: float = 0.9, seed: int = 0, *, capacity_fraction: float = 0.1,
-          n_points: int = 101, catalogue: Catalogue | None = None) -> Study:
+          n_points: int = 101, catalogue: Catalogue | None = None) -> RankingStudy:
     """Storage ratio, both efficiencies at one capacity and both curves.
 
     Parameters
@@ -283,7 +283,7 @@ def study(catalogue_params: CatalogueParams | None = None, demand_params: Demand
 
     Returns
     -------
-    Study
+    RankingStudy
         ``ratio`` = file-ranking storage / title-ranking storage at the target;
         ``curves`` is tidy (ranking, capacity_bytes, capacity_fraction, efficiency).
 
@@ -310,7 +310,7 @@ def study(catalogue_params: CatalogueParams | None = None, demand_params: Demand
         _stop_fill_kernel(cum_size, cum_bytes, at, at_eff)
         eff_at[ranking] = float(at_eff[0])
         need[ranking] = float(_needed_kernel(cum_size, cum_bytes, float(target_efficiency)))
-    return Study(need["file"] / need["title"], float(target_efficiency), need["file"] / total,
+    return RankingStudy(need["file"] / need["title"], float(target_efficiency), need["file"] / total,
                  need["title"] / total, float(capacity_fraction), eff_at["file"], eff_at["title"], pl.concat(frames))
 
 

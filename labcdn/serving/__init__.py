@@ -1,4 +1,4 @@
-"""Serving 100 Gbps from one server: lock contention, fake NUMA and the path to 90 Gbps TLS.
+"""Chapter 5, "Serving 100 Gbps from one server": lock contention, fake NUMA and the path to 90 Gbps TLS.
 
 The sendfile serving path of a Netflix Open Connect Appliance as a closed
 queueing network (each CPU a customer looping through CPU work, memory, its
@@ -16,6 +16,7 @@ independent ways that must agree:
 :func:`usl_fit`, :func:`usl_table`, :func:`scaling`  Universal Scalability Law
 :func:`sweep`, :func:`two_methods`  one knob swept (grid sliders); exact vs simulated
 :func:`summary`                 headline numbers at :data:`DEFAULTS` (``labcdn serving --json``)
+:data:`STEPS`, :data:`POST`     the published steps and their source (:mod:`~labcdn.serving.figures`)
 =============================== ==================================================
 
 Every input, with its source, is in ``data/serving_calibration.csv``
@@ -27,7 +28,7 @@ References
    Technology Blog, 2017.
 """
 
-from labcdn.serving.appliance import ServerConfig, ServerResult, evaluate, step_configs
+from labcdn.serving.appliance import ServerConfig, ServerResult, step_configs
 from labcdn.serving.calibration import (
     PLATFORMS,
     Calibration,
@@ -36,14 +37,14 @@ from labcdn.serving.calibration import (
     default_calibration,
     read_calibration,
 )
-from labcdn.serving.fitting import SENSITIVITY, calibrate, default_fit, sensitivity
+from labcdn.serving.figures import POST, STEPS, Step
+from labcdn.serving.fitting import SENSITIVITY, calibrate, default_fit, evaluate, sensitivity
 from labcdn.serving.network import ClosedNetwork, NetworkSolution, asymptotic_bounds, solve
-from labcdn.serving.published import POST, STEPS, Step
 from labcdn.serving.simulation import SimulationResult, simulate
 from labcdn.serving.steps import (
     DEFAULTS,
     TOLERANCE,
-    Defaults,
+    ServingParams,
     lockstat,
     published_vs_model,
     step_results,
@@ -63,7 +64,7 @@ __all__ = [
     "TOLERANCE",
     "Calibration",
     "ClosedNetwork",
-    "Defaults",
+    "ServingParams",
     "Fit",
     "NetworkSolution",
     "Platform",

@@ -17,10 +17,10 @@ from typing import NamedTuple
 
 import polars as pl
 
-from labcdn.serving.appliance import ServerConfig, ServerResult, evaluate, step_configs
+from labcdn.serving.appliance import ServerConfig, ServerResult, step_configs
 from labcdn.serving.calibration import FIT_ROWS, default_calibration
-from labcdn.serving.fitting import default_fit
-from labcdn.serving.published import POST, STEPS
+from labcdn.serving.figures import POST, STEPS
+from labcdn.serving.fitting import default_fit, evaluate
 from labcdn.serving.usl import usl_table
 
 TOLERANCE = 0.10
@@ -31,7 +31,7 @@ _FIT_UNITS = {"cpu_us_v2": "us of CPU work per page", "cpu_us_v3": "us of CPU wo
               "pbuf_hold_us": "us pbuf mutex hold", "memory_efficiency": "of peak memory bandwidth"}
 
 
-class Defaults(NamedTuple):
+class ServingParams(NamedTuple):
     """The chapter's default slider values: the post's contention experiment.
 
     The 2015 platform serving everything from RAM on one NUMA domain (22 Gbps
@@ -82,7 +82,7 @@ class Defaults(NamedTuple):
         return ServerConfig(**d)
 
 
-DEFAULTS = Defaults()
+DEFAULTS = ServingParams()
 
 
 #: Anchors fitted to the step's published Gbps; ``disk_share`` is fitted to the CPU idle the
@@ -218,12 +218,12 @@ def lockstat(results=None) -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
-def summary(defaults: Defaults = DEFAULTS) -> dict:
+def summary(defaults: ServingParams = DEFAULTS) -> dict:
     """Headline numbers for ``labcdn serving --json``.
 
     Parameters
     ----------
-    defaults : Defaults
+    defaults : ServingParams
         Slider values to evaluate at.
 
     Returns
@@ -235,8 +235,8 @@ def summary(defaults: Defaults = DEFAULTS) -> dict:
         ``defaults`` (the slider values with their Gbps and bottleneck);
         plain JSON-serialisable values (inf as the string "inf").
     """
-    if not isinstance(defaults, Defaults):
-        raise ValueError(f"defaults must be a labcdn.serving.Defaults; got {type(defaults).__name__}")
+    if not isinstance(defaults, ServingParams):
+        raise ValueError(f"defaults must be a labcdn.serving.ServingParams; got {type(defaults).__name__}")
     table = published_vs_model()
     res = evaluate(defaults.config())
     usl = usl_table()

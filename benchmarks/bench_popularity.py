@@ -1,6 +1,6 @@
 """Benchmark: the headline study and its efficiency curves against a plain numpy/polars peer.
 
-Run as ``python benchmarks/bench_ranking.py [--quick]``.
+Run as ``python benchmarks/bench_popularity.py [--quick]``.
 """
 
 from __future__ import annotations
