@@ -237,8 +237,6 @@ def request_trace(frame: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         The request times, seconds.
     """
     _require(frame, ("video_id", "timestamp"))
-    if frame.height == 0:
-        raise ValueError("frame has no requests (0 rows)")
     ids = frame["video_id"]
     if ids.null_count():
         raise ValueError(f"video_id has {ids.null_count()} null value(s); drop them first")
