@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import subprocess
 
 import polars as pl
@@ -12,8 +11,6 @@ import pytest
 
 from labcdn.choosing import activity
 from labcdn.datasets import MalformedLine
-
-pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
 def _git(repo, *args, env=None):

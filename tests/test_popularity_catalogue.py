@@ -14,7 +14,7 @@ from labcdn.popularity.ladder import LADDER_PATH, LADDER_SCHEMA, SCOPES, load_la
 
 LADDER = load_ladder()
 GLOBAL_EPISODES = dict(scope_shares=(1.0, 0.0, 0.0), film_share=0.0)
-PUBLISHED_FILES_PER_EPISODE = FILES_PER_EPISODE  # Vora, Deek, Livengood, Netflix TechBlog 2018 (The Crown)
+PUBLISHED_FILES_PER_EPISODE = FILES_PER_EPISODE  # Vora, Deek, Livengood (The Crown)
 
 
 def test_default_ladder_loads_with_its_schema():

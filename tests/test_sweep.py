@@ -171,9 +171,15 @@ def test_points_reach_the_model_and_the_seed_matters():
 
     from labcdn import popularity
 
-    direct = popularity.study(replace(popularity.CatalogueParams(), n_titles=60), popularity.DemandParams(), 0.9,
-                              int(base["seed"][0]), n_points=2)
+    e = popularity.era("2016")  # chapter 1's headline: 2016 catalogue, ranked on predicted views
+    seed = int(base["seed"][0])
+    cat = popularity.make_catalogue(replace(e.catalogue, n_titles=60), seed, ladder=e.ladder())
+    direct = popularity.predicted_study(cat, e.demand, 0.9, seed=seed)
     assert base["ratio"][0] == direct.ratio
+    exact = sweep.evaluate("ranking", {"n_titles": 60, "era": "today", "sessions_scale": 0.0}, seed=0)
+    today = popularity.study(replace(popularity.CatalogueParams(), n_titles=60), popularity.DemandParams(), 0.9,
+                             int(exact["seed"][0]), n_points=2)
+    assert exact["ratio"][0] == pytest.approx(today.ratio, rel=1e-12)
 
 
 # --- backends: the same bytes --------------------------------------------------------------------------

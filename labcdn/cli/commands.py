@@ -114,6 +114,7 @@ def _ranking_args(parser):
     parser.add_argument("--zipf", type=float, default=None, help="title Zipf exponent (default: DemandParams)")
     parser.add_argument("--titles", type=int, default=500, help="titles in the catalogue")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", type=int, default=20, help="seeds in the headline's band (default: %(default)s)")
 
 
 @command("ranking", "file- vs title-level ranking: the storage each needs for the same caching efficiency",
@@ -132,18 +133,31 @@ def ranking_command(args) -> dict:
     s = popularity.study(cp, dp, args.target, args.seed, catalogue=cat)
     fpt = cat.files_per_title()
     global_episodes = fpt[(cat.scope == popularity.SCOPES.index("global")) & ~cat.is_film]
+    h = popularity.waterfall(args.target, seed=args.seed, n_seeds=args.seeds, n_titles=args.titles)
     return {
-        "file_vs_title_storage_ratio": s.ratio,
+        "file_vs_title_storage_ratio": h.ratio,
+        "file_vs_title_storage_ratio_exact_today": h.ratio_exact_today,
         "published_ratio": popularity.STORAGE_RATIO,
+        "switch_year": popularity.SWITCH_YEAR,
+        "steps": [{k: row[k] for k in ("key", "label", "source", "ratio", "delta", "p05", "p95")}
+                  for row in h.steps.iter_rows(named=True)],
+        "seeds": {"n": h.n_seeds, "first": args.seed, "ratio_p05": h.ratio_p05, "ratio_p95": h.ratio_p95},
+        "sessions_per_appliance_day": h.sessions_per_day,
+        "exact_today": {
+            "ratio": s.ratio,
+            "target_efficiency": s.target_efficiency,
+            "file_storage_fraction": s.file_storage_fraction,
+            "title_storage_fraction": s.title_storage_fraction,
+            "capacity_fraction": s.capacity_fraction,
+            "file_efficiency": s.file_efficiency,
+            "title_efficiency": s.title_efficiency,
+            "concentration": args.concentration,
+            "zipf_exponent": dp.zipf_exponent,
+        },
         "target_efficiency": s.target_efficiency,
-        "file_storage_fraction": s.file_storage_fraction,
-        "title_storage_fraction": s.title_storage_fraction,
-        "capacity_fraction": s.capacity_fraction,
-        "file_efficiency": s.file_efficiency,
-        "title_efficiency": s.title_efficiency,
         "files_per_global_episode": float(np.median(global_episodes)) if global_episodes.size else None,
         "parameters": {"titles": args.titles, "concentration": args.concentration,
-                       "zipf_exponent": dp.zipf_exponent, "seed": args.seed},
+                       "zipf_exponent": dp.zipf_exponent, "seed": args.seed, "seeds": args.seeds},
     }
 
 
@@ -204,6 +218,35 @@ def balancing_command(args) -> dict:
     from labcdn import balancing
 
     return balancing.summary()
+
+
+def _balancers_args(parser):
+    parser.add_argument("--save", metavar="PATH",
+                        help="also write the results with machine, versions, date and command to PATH "
+                             "(the committed copy is data/measurements/balancers.json)")
+
+
+@command("balancers", "real HAProxy, NGINX and Pen on loopback, measured against the simulator", _balancers_args)
+def balancers_command(args) -> dict:
+    import json
+    import sys
+
+    from tqdm.auto import tqdm
+
+    from labcdn.balancing import live, live_study
+
+    with tqdm(total=13, desc="live balancers", file=sys.stderr, leave=False) as bar:
+        try:
+            results = live_study.measure(progress=lambda label: (bar.set_postfix_str(label), bar.update(1)))
+        except live.ProductMissing as exc:
+            raise ValueError(str(exc)) from exc
+    if args.save:
+        argv = "labcdn balancers --json" + (f" --save {args.save}" if args.save else "")
+        record = {"provenance": live_study.provenance(argv), "results": results}
+        with open(args.save, "w") as fh:
+            json.dump(record, fh, indent=1, sort_keys=False)
+            fh.write("\n")
+    return results
 
 
 def _orchestration_args(parser):

@@ -18,6 +18,11 @@
 :func:`study`                      the chapter's headline: both rankings, curves and ratio (``labcdn ranking``)
 :func:`ratio_sweep`                the ratio as each demand or catalogue parameter moves
 :func:`within_title`               share of a title's bytes its most-viewed files carry
+:func:`era`                        the 2016 or today's catalogue: ladder, languages, codec mix (:data:`ERAS`)
+:func:`predicted_study`            both rankings on views counted at one appliance (:class:`ApplianceLoad`)
+:func:`waterfall`                  the headline: today exact -> 2016 catalogue -> predictions, band over seeds
+:func:`sensitivity`                the headline as each assumption moves over its range
+:func:`ladder_sensitivity`         the headline without each assumed group of 2016 codec families
 :data:`PUBLISHED`                  the chapter's published figures with their sources (:data:`STORAGE_RATIO`, ...)
 =================================  ==========================================================
 
@@ -38,8 +43,25 @@ from labcdn.popularity.demand import (
     file_views,
     title_sessions,
 )
-from labcdn.popularity.figures import AV1_VIEW_SHARE, FILES_PER_EPISODE, PUBLISHED, STORAGE_RATIO
+from labcdn.popularity.eras import ERAS, Era, era
+from labcdn.popularity.figures import (
+    APPLIANCE_GBPS_2016,
+    AV1_VIEW_SHARE,
+    FILES_PER_EPISODE,
+    LANGUAGES_2016,
+    PUBLISHED,
+    STORAGE_RATIO,
+    SWITCH_YEAR,
+)
+from labcdn.popularity.headline import Headline, ladder_sensitivity, sensitivity, waterfall
 from labcdn.popularity.ladder import DEVICE_CLASSES, KINDS, LADDER_PATH, SCOPES, Ladder, load_ladder
+from labcdn.popularity.predicted import (
+    ApplianceLoad,
+    PredictedStudy,
+    predicted_study,
+    predicted_views,
+    sessions_per_day,
+)
 from labcdn.popularity.ranking import (
     RankingStudy,
     efficiency_curve,
@@ -51,10 +73,25 @@ from labcdn.popularity.ranking import (
 )
 
 __all__ = [
+    "APPLIANCE_GBPS_2016",
     "AV1_VIEW_SHARE",
     "FILES_PER_EPISODE",
+    "LANGUAGES_2016",
     "PUBLISHED",
     "STORAGE_RATIO",
+    "SWITCH_YEAR",
+    "ERAS",
+    "ApplianceLoad",
+    "Era",
+    "Headline",
+    "PredictedStudy",
+    "era",
+    "ladder_sensitivity",
+    "predicted_study",
+    "predicted_views",
+    "sensitivity",
+    "sessions_per_day",
+    "waterfall",
     "DEVICE_CLASSES",
     "FAMILY_PREFERENCE",
     "KINDS",

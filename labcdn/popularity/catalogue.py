@@ -4,7 +4,7 @@ A *title* is a film or an episode. Open Connect does not store titles, it stores
 files: one per video encoding profile x bitrate rung x packaging, one per audio
 language x audio profile x rung, one per subtitle language x text format. The
 published figure is about 1,200 files for one episode of *The Crown* (Vora,
-Deek, Livengood, "Content Popularity for Open Connect", Netflix TechBlog, 2018).
+Deek, Livengood, "Content Popularity for Open Connect", Netflix TechBlog).
 
 ``data/encoding_ladder.csv`` lists one row per *kind of file*
 (:mod:`labcdn.popularity.ladder`); :func:`make_catalogue` expands it per title,
@@ -155,7 +155,7 @@ def make_catalogue(params: CatalogueParams | None = None, seed: int | None = 0, 
 
     References
     ----------
-    Vora, Deek, Livengood, "Content Popularity for Open Connect", Netflix TechBlog, 2018.
+    Vora, Deek, Livengood, "Content Popularity for Open Connect", Netflix TechBlog.
     """
     p = _checked(params if params is not None else CatalogueParams())
     rng = rng_from(None if rng is not None else seed, rng)

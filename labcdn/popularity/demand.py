@@ -2,7 +2,7 @@
 
 Open Connect measures popularity as *views*: bytes streamed from a file
 divided by the file's size (Vora, Deek, Livengood, "Content Popularity for
-Open Connect", Netflix TechBlog, 2018). This module models the expected views
+Open Connect", Netflix TechBlog). This module models the expected views
 and bytes of every file of a catalogue; :mod:`labcdn.popularity.ranking` fills a cache
 from them and :mod:`labcdn.prediction.lifecycles` spreads title demand over days.
 

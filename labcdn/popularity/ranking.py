@@ -2,7 +2,7 @@
 
 Open Connect measures popularity as *views*: bytes streamed from a file
 divided by the file's size (Vora, Deek, Livengood, "Content Popularity for
-Open Connect", Netflix TechBlog, 2018). A cache is filled in rank order; its
+Open Connect", Netflix TechBlog). A cache is filled in rank order; its
 *caching efficiency* is bytes served from the cache divided by all bytes. The
 post reports that ranking *files* instead of *titles* reached the same caching
 efficiency with about half the storage. This module models why: it fills a
@@ -137,8 +137,8 @@ def storage_ratio(catalogue: Catalogue, bytes_per_file, target_efficiency: float
 
     References
     ----------
-    Vora, Deek, Livengood, "Content Popularity for Open Connect", Netflix TechBlog,
-    2018: about 0.5 ("the same caching efficiency with about half the storage").
+    Vora, Deek, Livengood, "Content Popularity for Open Connect", Netflix TechBlog:
+    about 0.5 ("the same caching efficiency with about half the storage").
     """
     file_bytes = storage_needed(catalogue, bytes_per_file, target_efficiency, "file")
     title_bytes = storage_needed(catalogue, bytes_per_file, target_efficiency, "title")
@@ -289,7 +289,7 @@ def study(catalogue_params: CatalogueParams | None = None, demand_params: Demand
 
     References
     ----------
-    Vora, Deek, Livengood, "Content Popularity for Open Connect", Netflix TechBlog, 2018.
+    Vora, Deek, Livengood, "Content Popularity for Open Connect", Netflix TechBlog.
     """
     check_range("capacity_fraction", capacity_fraction, 0.0, 1.0)
     check_range("n_points", n_points, 2, 100_000, integer=True)

@@ -19,7 +19,7 @@ seed argument (studies whose model is deterministic ignore it). Output columns
 have explicit dtypes, so every chunk of a sweep has the same schema.
 
 =================  ==========================================================
-``ranking``        :mod:`labcdn.popularity.sweep_point`: :func:`labcdn.popularity.study`, file- vs title-ranking storage
+``ranking``        :mod:`labcdn.popularity.sweep_point`: :func:`labcdn.popularity.predicted_study`, chapter 1's headline (2016, predicted)
 ``prediction``     :mod:`labcdn.prediction.sweep_point`: :func:`labcdn.prediction.run`, one row per method
 ``hashing``        :mod:`labcdn.hashing.sweep_point`: :func:`labcdn.hashing.balance` and ``disruption``
 ``serving``        :mod:`labcdn.serving.sweep_point`: :func:`labcdn.serving.evaluate` of a ``ServerConfig``
