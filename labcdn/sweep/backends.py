@@ -170,18 +170,21 @@ def process_pool(study, tasks, columns, workers: int, code: str):
                                 initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(evaluate_chunk, study, first, points, seeds, columns, code): chunk
                    for chunk, first, points, seeds in tasks}
+        stopped = False
         try:
             for fut in cf.as_completed(futures):
                 yield futures[fut], fut.result()
-        except BaseException:  # Ctrl-C, or the driver stopped: stop the chunks in flight instead of waiting
-            for fut in futures:
-                fut.cancel()
+        except BaseException:  # Ctrl-C, or the driver stopped: end the chunks in flight instead of waiting
+            # No cancel() here: the pool marks every pending future broken once its workers are gone, and
+            # a future cancelled meanwhile makes CPython 3.11's pool thread fail (InvalidStateError).
+            stopped = True
             for proc in list((getattr(pool, "_processes", None) or {}).values()):
                 proc.terminate()
             raise
         finally:
-            for fut in futures:
-                fut.cancel()
+            if not stopped:
+                for fut in futures:
+                    fut.cancel()
 
 
 def connect(address: str, timeout: float = 10.0):
