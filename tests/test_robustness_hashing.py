@@ -17,7 +17,7 @@ def test_server_id_lists_refuse_what_is_not_a_64_bit_whole_number(servers):
 
 
 def test_whole_float_server_ids_are_the_same_ids():
-    keys = hashing.catalog(500, seed=1)
+    keys = hashing.key_catalog(500, seed=1)
     a = hashing.build("ring", [3.0, 7.0, 11.0]).lookup(keys)
     b = hashing.build("ring", [3, 7, 11]).lookup(keys)
     assert np.array_equal(a, b)
@@ -35,13 +35,13 @@ def test_jump_of_no_keys_is_no_buckets():
 
 @pytest.mark.parametrize("copies", [[1.5, 2], [1, 2.000001], [np.inf, 1], [2**70, 1]])
 def test_place_refuses_fractional_copies_by_name(copies):
-    keys = hashing.catalog(2, seed=0)
+    keys = hashing.key_catalog(2, seed=0)
     with pytest.raises(ValueError, match="copies"):
         replication.place(keys, copies, 10)
 
 
 def test_place_takes_whole_float_copies_as_whole_numbers():
-    keys = hashing.catalog(3, seed=0)
+    keys = hashing.key_catalog(3, seed=0)
     a = replication.place(keys, [1.0, 2.0, 3.0], 10)
     b = replication.place(keys, [1, 2, 3], 10)
     assert np.array_equal(a.holders, b.holders)

@@ -99,7 +99,7 @@ def field(fn, defaults, name, kind, **kwargs):
     return Entry(f"{fn.__module__}.{fn.__name__}", name, kind, lambda v: fn(replace(defaults, **{name: v}), **kwargs))
 
 
-_KEYS = hashing.catalog(4, seed=0)
+_KEYS = hashing.key_catalog(4, seed=0)
 _NET = serving.evaluate(serving.ServerConfig(cpus=4)).network
 
 ENTRIES = [
@@ -111,7 +111,7 @@ ENTRIES = [
     arg(hashing.build, "vnodes", "count", "ring", 4),
     arg(hashing.build, "table_size", "count", "maglev", 4),
     arg(hashing.build, "balance_factor", "real", "bounded", 4),
-    arg(hashing.catalog, "files", "count"),
+    arg(hashing.key_catalog, "files", "count"),
     arg(hashing.zipf_demand, "files", "count", exponent=1.0),
     arg(hashing.zipf_demand, "exponent", "real", files=10),
     arg(hashing.jump, "n", "count", _KEYS),
