@@ -15,6 +15,8 @@ independent ways that must agree:
 :func:`lockstat`                per lock per step: acquisitions, utilisation, hold, spin
 :func:`usl_fit`, :func:`usl_table`, :func:`scaling`  Universal Scalability Law
 :func:`sweep`, :func:`two_methods`  one knob swept (grid sliders); exact vs simulated
+:func:`mbuf_chain`, :func:`pcie_slot`  the post's 1 MB = 256 pages arithmetic; the x8 slot's bandwidth
+:func:`mbuf_page_arrays_gain`   the model's gain from 1 to 24 pages per mbuf (the post: +7 Gbps)
 :func:`summary`                 headline numbers at :data:`DEFAULTS` (``labcdn serving --json``)
 =============================== ==================================================
 
@@ -38,13 +40,15 @@ from labcdn.serving.calibration import (
 )
 from labcdn.serving.fitting import SENSITIVITY, calibrate, default_fit, sensitivity
 from labcdn.serving.network import ClosedNetwork, NetworkSolution, asymptotic_bounds, solve
-from labcdn.serving.published import POST, STEPS, Step
+from labcdn.serving.published import FACTS, MBUF_PAGE_ARRAYS_GAIN_GBPS, POST, STEPS, Step
+from labcdn.serving.request import MbufChain, PcieSlot, mbuf_chain, mbuf_page_arrays_gain, pcie_slot
 from labcdn.serving.simulation import SimulationResult, simulate
 from labcdn.serving.steps import (
     DEFAULTS,
     TOLERANCE,
     Defaults,
     lockstat,
+    mbuf_and_slot,
     published_vs_model,
     step_results,
     summary,
@@ -54,6 +58,14 @@ from labcdn.serving.usl import LAYOUTS, UslFit, scaling, usl_fit, usl_table
 
 __all__ = [
     "DEFAULTS",
+    "FACTS",
+    "MBUF_PAGE_ARRAYS_GAIN_GBPS",
+    "MbufChain",
+    "PcieSlot",
+    "mbuf_and_slot",
+    "mbuf_chain",
+    "mbuf_page_arrays_gain",
+    "pcie_slot",
     "KNOBS",
     "LAYOUTS",
     "PLATFORMS",
