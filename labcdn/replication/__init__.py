@@ -59,7 +59,7 @@ storage servers) are in :mod:`labcdn.replication.tiers` and
 ``balanced``    the exact balanced allocation (densest subsets, max-flow)
 ``requests``    :func:`simulate_requests`, :func:`balls_into_bins`
 ``tiers``       RAM, flash and storage servers (:func:`~labcdn.replication.tiers.allocate`)
-``ram``         what RAM serves per title; the tiers' published figures
+``ram``         what RAM serves (:func:`what_ram_serves`, one reading of the source line for chapters 4 and 5); per title; published figures
 ``studies``     :class:`Scenario`, :func:`scenario`, :func:`compare`, :func:`summary`, ...
 =============== ==============================================================
 
@@ -89,6 +89,7 @@ from labcdn.replication.parameters import (
     Defaults,
 )
 from labcdn.replication.placement import Placement, place
+from labcdn.replication.ram import RAM_TITLES_SHARE, READINGS, STATED_READING, ram_readings, what_ram_serves
 from labcdn.replication.requests import balls_into_bins, simulate_requests
 from labcdn.replication.studies import (
     Scenario,
@@ -107,6 +108,9 @@ __all__ = [
     "DEFAULTS",
     "MAX_SERVERS",
     "PLACEMENTS",
+    "RAM_TITLES_SHARE",
+    "READINGS",
+    "STATED_READING",
     "ROUTINGS",
     "WORKLOADS",
     "Defaults",
@@ -121,6 +125,7 @@ __all__ = [
     "copy_counts",
     "failure",
     "place",
+    "ram_readings",
     "routing_check",
     "scenario",
     "server_loads",
@@ -129,5 +134,6 @@ __all__ = [
     "storage_overhead",
     "summary",
     "usable_fraction",
+    "what_ram_serves",
     "workload",
 ]

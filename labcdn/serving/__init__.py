@@ -38,7 +38,7 @@ from labcdn.serving.calibration import (
     default_calibration,
     read_calibration,
 )
-from labcdn.serving.fitting import SENSITIVITY, calibrate, default_fit, sensitivity
+from labcdn.serving.fitting import SENSITIVITY, calibrate, default_fit, ram_sensitivity, sensitivity
 from labcdn.serving.network import ClosedNetwork, NetworkSolution, asymptotic_bounds, solve
 from labcdn.serving.published import FACTS, MBUF_PAGE_ARRAYS_GAIN_GBPS, POST, STEPS, Step
 from labcdn.serving.request import MbufChain, PcieSlot, mbuf_chain, mbuf_page_arrays_gain, pcie_slot
@@ -66,6 +66,7 @@ __all__ = [
     "mbuf_chain",
     "mbuf_page_arrays_gain",
     "pcie_slot",
+    "ram_sensitivity",
     "KNOBS",
     "LAYOUTS",
     "PLATFORMS",
