@@ -86,3 +86,47 @@ def test_titles_reading_against_a_hand_count():
     k = round(0.2 * len(ranked))
     expect = sum(ranked[:k]) / sum(ranked)
     assert replication.what_ram_serves("titles", 0.2, work=work) == pytest.approx(expect, rel=1e-9)
+
+
+# ---------------------------------------------------------------- what the chapters must keep (issue 12, missing)
+
+
+def _markdown(name):
+    nb = json.loads((ROOT / "notebooks" / name).read_text())
+    return "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+
+
+DIAGRAMS = {"05_serving.ipynb": ("request_path", "numa_before", "numa_after"),
+            "08_operations.ipynb": ("kubernetes", "mesos_marathon")}
+
+
+@pytest.mark.parametrize("name", sorted(DIAGRAMS))
+def test_diagrams_are_graphviz_figures_with_captions(name):
+    text = _markdown(name)
+    blocks = re.findall(r"```\{graphviz\}\n(:caption: .+?)\n(digraph (\w+) \{.*?)\n```", text, re.S)
+    assert [b[2] for b in blocks] == list(DIAGRAMS[name])
+    for caption, dot, _ in blocks:
+        assert len(caption) > 80
+        assert dot.count("{") == dot.count("}")
+
+
+def test_chapter_5_tells_the_posts_missing_parts():
+    text = _markdown("05_serving.ipynb")
+    for phrase in ("pmcstat", "flame graphs", "DTrace's `lockstat`", "mirror", "RACK and BBR", "PCIe Gen3 x8",
+                   "256 VM pages", "24 pages", "all of the work together"):
+        assert phrase in text, phrase
+    assert "mbufs that carry up to 24 pages gave 90" not in text  # the misreading
+
+
+def test_the_technical_posts_rows_are_in_the_comparison():
+    from labcdn.orchestration.comparison import comparison
+
+    table = comparison()
+    text = " ".join(table["kubernetes"].to_list() + table["mesos_marathon"].to_list())
+    for term in ("kubelet", "Pod", "label selectors", "Recreate", "RollingUpdate", "another node", "Liveness",
+                 "readiness", "scheduler", "executor", "DC/OS", "emptyDir", "Local persistent volumes",
+                 "one task at a time", "two CIDR ranges", "bridge mode", "host port", "Environment variables",
+                 "Mesos-DNS", "named virtual IPs", "ELK", "sysdig", "cAdvisor", "Heapster", "InfluxDB", "Grafana",
+                 "log", "one vendor accountable", "5,000 nodes", "10,000 nodes", "Apple, Bloomberg and Netflix",
+                 "70%", "API simpler"):
+        assert term in text, term
