@@ -1,5 +1,6 @@
 # labcdn — two commands on a fresh machine: `make book` and `make test`.
-# Each does its own set-up (a .venv from pyproject.toml, vendored JavaScript from npm).
+# Each does its own set-up, first the system packages it needs (apt-get when root on Debian, else one line
+# saying what to install), then a .venv from the hash-pinned requirements.lock, then vendored JavaScript from npm.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
@@ -7,6 +8,16 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+LOCK := requirements.lock
+# pip-compile options: every package pinned with its hashes, build dependencies (setuptools, wheel) and pip
+# included, no local index paths written into the file. `make lock LOCK_FLAGS=--upgrade` moves every pin.
+LOCK_FLAGS ?=
+PIP_COMPILE := --extra dev --all-build-deps --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links --no-header $(LOCK_FLAGS)
+# Debian packages (COMMAND:PACKAGE): the book needs npm and Graphviz (build-time diagrams); the tests also
+# need chromium (browser tests) and haproxy, nginx and pen (live load-balancer tests).
+BOOK_SYSTEM := npm:npm dot:graphviz
+TEST_SYSTEM := $(BOOK_SYSTEM) chromium:chromium haproxy:haproxy nginx:nginx-light pen:pen
 VENDOR := book/_vendor
 VENDOR_STAMP := $(VENDOR)/.stamp
 # Pinned JavaScript for the offline book (npm registry).
@@ -16,7 +27,8 @@ MATHJAX := mathjax@3.2.2
 NBVAL := --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=900
 ARTIFACTS ?= artifacts
 
-.PHONY: help venv vendor book test unit notebooks-check book-check browser lab notebooks bench lint clean
+.PHONY: help venv lock system-book system-test vendor book test unit notebooks-check book-check browser lab \
+	notebooks bench lint clean
 
 help:
 	@echo "make book   - install, execute every notebook, build book/_build/html"
@@ -24,13 +36,23 @@ help:
 	@echo "make lab    - JupyterLab on 127.0.0.1 (token printed), opened on notebooks/"
 	@echo "make notebooks - re-execute the committed notebooks in place (after changing a study)"
 	@echo "make bench  - run every benchmark (labcdn vs its peer), results in benchmarks/results/"
+	@echo "make lock   - refresh requirements.lock from pyproject.toml (LOCK_FLAGS=--upgrade to move every pin)"
+
+system-book:
+	@scripts/system-packages.sh $(BOOK_SYSTEM)
+
+system-test:
+	@scripts/system-packages.sh $(TEST_SYSTEM)
 
 venv: $(STAMP)
-$(STAMP): pyproject.toml
+$(STAMP): $(LOCK) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
 	@touch $@
+
+lock: venv
+	$(BIN)/pip-compile -q $(PIP_COMPILE) -o $(LOCK) pyproject.toml
 
 vendor: $(VENDOR_STAMP)
 $(VENDOR_STAMP): Makefile
@@ -43,12 +65,12 @@ $(VENDOR_STAMP): Makefile
 	rm -f $(VENDOR)/*.tgz
 	@touch $@
 
-book: venv vendor
+book: system-book venv vendor
 	$(BIN)/jupyter-book build --all book
 	@echo "Open file://$(CURDIR)/book/_build/html/index.html"
 
 lint: venv
-	$(BIN)/ruff check labcdn tests benchmarks book/_ext notebooks
+	$(BIN)/ruff check labcdn tests benchmarks book/_ext notebooks scripts
 
 unit: venv
 	$(BIN)/pytest -q -m "not browser" tests
@@ -66,7 +88,7 @@ browser: venv
 	mkdir -p $(ARTIFACTS)
 	$(BIN)/pytest -q -m browser tests --artifacts=$(ARTIFACTS)
 
-test: lint unit notebooks-check book-check browser
+test: system-test venv vendor lint unit notebooks-check book-check browser
 
 lab: venv
 	$(BIN)/jupyter lab --ip=127.0.0.1 --no-browser --ServerApp.root_dir=notebooks

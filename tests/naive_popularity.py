@@ -223,3 +223,25 @@ def file_views_daily(title, shares, title_views):
         for d in range(title_views.shape[1]):
             out[f, d] = shares[f] * title_views[title[f], d]
     return out
+
+
+def ranked_on_predictions(sizes, true_bytes, predicted_bytes, title, n_titles, ranking):
+    """(size, true bytes) of the items in descending *predicted* density; ties by index (any order of
+    equal-density items gives the same interpolated storage)."""
+    if ranking == "file":
+        items = list(zip(sizes, true_bytes, predicted_bytes, strict=True))
+    else:
+        agg = {}
+        for s, b, p, t in zip(sizes, true_bytes, predicted_bytes, title, strict=True):
+            a = agg.setdefault(t, [0.0, 0.0, 0.0])
+            a[0] += s
+            a[1] += b
+            a[2] += p
+        items = [tuple(agg[t]) for t in range(n_titles) if t in agg and agg[t][0] > 0]
+    order = sorted(range(len(items)), key=lambda i: -(items[i][2] / items[i][0]))
+    return [items[i][:2] for i in order]
+
+
+def sessions_per_day(served_gbps, mean_to_peak, total_bytes, total_sessions):
+    """Bytes an appliance serves in a day / bytes one session streams."""
+    return served_gbps * 1e9 / 8 * mean_to_peak * 24 * 3600 / (total_bytes / total_sessions)

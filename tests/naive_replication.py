@@ -1,4 +1,4 @@
-"""Slow, obvious pure-Python references for labcdn.replication and labcdn.tiers (lists, Python ints)."""
+"""Slow, obvious pure-Python references for labcdn.replication, tiers included (lists, Python ints)."""
 
 from __future__ import annotations
 

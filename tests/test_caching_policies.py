@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from naive_caching import NAIVE, next_use_naive
 
 from labcdn.caching import POLICIES, CacheResult, next_use, simulate
-from labcdn.datasets import DataNotFound, load_umass_youtube, request_trace
+from labcdn.datasets import load_umass_youtube, request_trace
 
 lcs = pytest.importorskip("libcachesim")
 
@@ -50,10 +50,7 @@ def oversize_trace():
 
 
 def youtube_trace():
-    try:
-        frame = load_umass_youtube("061807.24").frame
-    except DataNotFound as exc:
-        pytest.skip(str(exc))
+    frame = load_umass_youtube("061807.24").frame
     ids, _ = request_trace(frame)
     # Deterministic sizes by object: YouTube 2007 videos, ~10 MB median (log-normal, seeded).
     obj_size = np.random.default_rng(2007).lognormal(np.log(10e6), 0.8, size=int(ids.max()) + 1).astype(np.int64) + 1
@@ -110,7 +107,7 @@ def next_use_naive_fast(ids):
 
 @pytest.fixture(
     scope="module",
-    params=[pytest.param(name, marks=[pytest.mark.data] if name.startswith("youtube") else []) for name in TRACES],
+    params=list(TRACES),
 )
 def trace(request):
     make, capacities = TRACES[request.param]

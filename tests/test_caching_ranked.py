@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from naive_proactive import ranked_fill as naive_ranked_fill
+from naive_caching import ranked_fill as naive_ranked_fill
 
 from labcdn import caching
 

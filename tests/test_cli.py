@@ -38,14 +38,7 @@ def test_bad_option_value_names_parameter_and_range(capsys):
     assert "capacity_fraction=2.0" in capsys.readouterr().err
 
 
-@pytest.mark.data
 def test_caching_json_on_the_umass_trace(capsys):
-    from labcdn.datasets import DataNotFound, data_path
-
-    try:
-        data_path("umass_youtube_061807.24")
-    except DataNotFound as exc:
-        pytest.skip(str(exc))
     main(["caching", "--json"])
     out = json.loads(capsys.readouterr().out)
     assert out["requests"] == 5771

@@ -1,8 +1,10 @@
-"""Tests of labcdn.datasets: tiny hand-written fixtures always; the real files when present."""
+"""Tests of labcdn.datasets: tiny hand-written fixtures, and the real files committed (xz) in data/."""
 
 from __future__ import annotations
 
 import hashlib
+import json
+import lzma
 import pickle
 import shutil
 import tempfile
@@ -16,9 +18,13 @@ from hypothesis import strategies as st
 
 import labcdn
 from labcdn import datasets
+from labcdn.cli import main
 from labcdn.datasets import (
     DATA_FILES,
+    BadDataFile,
+    ChecksumMismatch,
     DataNotFound,
+    EmptyDataFile,
     Loaded,
     MalformedLine,
     SkippedLine,
@@ -28,9 +34,11 @@ from labcdn.datasets import (
     load_alibaba_pods,
     load_netflix_top10,
     load_umass_youtube,
+    read_data,
     request_trace,
     sort_by_time,
     sources,
+    verify_all,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -99,19 +107,37 @@ def test_sources_lists_the_five_files_with_their_origins():
     assert table["citation"].str.contains("Beware of Fragmentation").sum() == 2
 
 
-def test_data_dir_defaults_to_shared_data_beside_the_repo(monkeypatch):
+def test_data_dir_defaults_to_the_repository_data_folder(monkeypatch):
     """The default is found from the loader's own file, some folders deep in the package; the
     folder holding the ``labcdn`` package, found from ``labcdn/__init__.py``, checks the depth."""
     monkeypatch.delenv("LABCDN_DATA", raising=False)
     repo = Path(labcdn.__file__).resolve().parents[1]
     assert (repo / "labcdn" / "datasets").is_dir()
-    assert data_dir() == repo.parent / "shared" / "data"
+    assert data_dir() == repo / "data"
     assert datasets.data_dir() == data_dir()
     monkeypatch.setenv("LABCDN_DATA", "")
-    assert data_dir() == repo.parent / "shared" / "data"
+    assert data_dir() == repo / "data"
+
+
+def test_a_fresh_clone_has_every_real_file_and_each_is_the_published_one(monkeypatch):
+    """Nothing may skip for lack of data: every registered file is in data/ (as .xz) and verifies."""
+    monkeypatch.delenv("LABCDN_DATA", raising=False)
+    for entry in DATA_FILES:
+        assert data_path(entry.key) == data_dir() / (entry.path + ".xz")
+    assert verify_all()["status"].to_list() == ["ok"] * len(DATA_FILES)
+
+
+def test_data_readme_records_each_files_sha256_and_source():
+    readme = (Path(labcdn.__file__).resolve().parents[1] / "data" / "README.md").read_text()
+    listed = dict(line.split()[::-1] for line in readme.split("```")[1].strip().splitlines())
+    assert listed == {entry.path: entry.sha256 for entry in DATA_FILES}
+    for entry in DATA_FILES:
+        assert f"`{entry.path}`" in readme and f"{entry.rows:,}" in readme
 
 
 def test_env_var_wins_and_loaders_read_from_it(monkeypatch, tmp_path):
+    """Fixtures copied under the registered names load only when asked not to verify: they are not
+    the published files."""
     copies = {
         "netflix_top10": NETFLIX_SMALL,
         "umass_youtube_012908.S1": UMASS_SMALL,
@@ -125,10 +151,17 @@ def test_env_var_wins_and_loaders_read_from_it(monkeypatch, tmp_path):
     monkeypatch.setenv("LABCDN_DATA", str(tmp_path))
     assert data_dir() == tmp_path
     assert data_path("alibaba_nodes") == tmp_path / "alibaba_gpu_v2023/openb_node_list_all_node.csv"
-    assert load_netflix_top10().height == 4
-    assert load_umass_youtube("012908.S1").frame["line"].to_list() == [1, 3, 5, 6, 8]
-    assert load_alibaba_pods().height == 4
-    assert load_alibaba_nodes().height == 3
+    with pytest.raises(ChecksumMismatch, match="openb_node_list_all_node.csv: sha256 "):
+        load_alibaba_nodes()
+    assert load_netflix_top10(verify=False).height == 4
+    assert load_umass_youtube("012908.S1", verify=False).frame["line"].to_list() == [1, 3, 5, 6, 8]
+    assert load_alibaba_pods(verify=False).height == 4
+    assert load_alibaba_nodes(verify=False).height == 3
+    # the compressed form is read the same way
+    xz = tmp_path / "alibaba_gpu_v2023/openb_node_list_all_node.csv"
+    xz.with_name(xz.name + ".xz").write_bytes(lzma.compress(xz.read_bytes()))
+    xz.unlink()
+    assert load_alibaba_nodes(verify=False)["sn"].to_list() == load_alibaba_nodes(NODES_SMALL)["sn"].to_list()
     with pytest.raises(DataNotFound) as info:
         load_umass_youtube("061807.24")
     message = str(info.value)
@@ -168,6 +201,10 @@ def test_bad_arguments_raise_value_error_naming_them():
         load_umass_youtube(UMASS_SMALL, lenient=1)
     with pytest.raises(ValueError, match="name_or_path=42"):
         load_umass_youtube(42)
+    with pytest.raises(ValueError, match="verify='no'"):
+        load_umass_youtube(UMASS_SMALL, verify="no")
+    with pytest.raises(ValueError, match="verify=0"):
+        read_data(NODES_SMALL, verify=0)
 
 
 # --------------------------------------------------------------------------- UMass fixtures
@@ -316,7 +353,7 @@ _RECORD = st.tuples(
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.lists(_RECORD, max_size=30), st.booleans(), st.booleans())
+@given(st.lists(_RECORD, min_size=1, max_size=30), st.booleans(), st.booleans())  # empty: refused (below)
 def test_umass_loader_matches_naive_parser(records, drop_placeholders, drop_hostnames):
     lines = [f"{t!r} {ys} {client} {kind} {video}{suffix} 55.1.2.3 " for t, ys, client, kind, video, suffix in records]
     with tempfile.TemporaryDirectory() as folder:
@@ -430,16 +467,11 @@ def test_undecodable_bytes_are_reported_by_line(tmp_path):
 
 
 def _real(key):
-    entry = next(f for f in DATA_FILES if f.key == key)
-    path = data_dir() / entry.path
-    if not path.is_file():
-        pytest.skip(f"{entry.path} is absent from {data_dir()}: set $LABCDN_DATA (source: {entry.source})")
-    return path
+    return data_path(key)
 
 
 @pytest.fixture(params=[f.key for f in DATA_FILES])
 def real_entry(request):
-    _real(request.param)
     return next(f for f in DATA_FILES if f.key == request.param)
 
 
@@ -459,15 +491,13 @@ def s1_all():
     return load_umass_youtube(_real("umass_youtube_012908.S1"), lenient=True, **KEEP_ALL)
 
 
-@pytest.mark.data
 def test_real_file_sha256_and_line_count(real_entry):
-    data = (data_dir() / real_entry.path).read_bytes()
+    data = lzma.decompress(data_path(real_entry.key).read_bytes())
     assert hashlib.sha256(data).hexdigest() == real_entry.sha256
     header = 0 if real_entry.path.endswith(".dat") else 1
     assert len(data.rstrip(b"\n").split(b"\n")) - header == real_entry.rows
 
 
-@pytest.mark.data
 def test_netflix_published_figures(netflix):
     assert netflix.height == 10_560
     assert netflix.select("show_title", "season_title").n_unique() == 3_831
@@ -487,7 +517,6 @@ def test_netflix_published_figures(netflix):
     assert (no_season.height, no_season.filter(films).height) == (5_442, 5_271)
 
 
-@pytest.mark.data
 def test_umass_061807_published_figures(umass_0618):
     frame, skipped = umass_0618
     assert skipped == ()
@@ -503,18 +532,16 @@ def test_umass_061807_published_figures(umass_0618):
     assert 0.80 < once < 0.82  # "about 80%": 3,672 of 4,513
 
 
-@pytest.mark.data
 def test_umass_s1_last_line_raises_unless_lenient(s1_all):
     path = _real("umass_youtube_012908.S1")
     with pytest.raises(MalformedLine) as info:
         load_umass_youtube(path)
     assert info.value.line == 37_500
-    assert "youtube.parsed.012908.S1.dat, line 37500" in str(info.value)
+    assert "youtube.parsed.012908.S1.dat.xz, line 37500" in str(info.value)
     assert info.value.text.startswith("594956655.122183")
     assert [s.line for s in s1_all.skipped] == [37_500]
 
 
-@pytest.mark.data
 def test_umass_s1_published_figures(s1_all):
     frame = s1_all.frame
     # The README's 37,500 requests are the file's lines: they include the malformed last line and
@@ -537,7 +564,6 @@ def test_umass_s1_published_figures(s1_all):
     assert frame["video_id"].n_unique() == 21_994  # the README's "~22k video ids", placeholders included
 
 
-@pytest.mark.data
 def test_umass_s1_defaults_for_cache_studies():
     frame, skipped = load_umass_youtube(_real("umass_youtube_012908.S1"), lenient=True)
     assert len(skipped) == 1
@@ -553,7 +579,6 @@ def test_umass_s1_defaults_for_cache_studies():
     assert timestamps.shape == obj_ids.shape
 
 
-@pytest.mark.data
 def test_alibaba_published_figures():
     pods = load_alibaba_pods(_real("alibaba_pods"))
     nodes = load_alibaba_nodes(_real("alibaba_nodes"))
@@ -567,3 +592,210 @@ def test_alibaba_published_figures():
     assert ((nodes["gpu"] == 0) == nodes["model"].is_null()).all()
     shapes = set(zip(nodes["cpu_milli"] // 1000, nodes["memory_mib"] // 1024, nodes["gpu"], strict=True))
     assert {(96, 384, 8), (104, 512, 2), (32, 256, 0)} <= shapes
+
+
+# --------------------------------------------------------------------------- damaged copies of the real files
+
+_LOADERS = {
+    "netflix_top10": lambda **kw: load_netflix_top10(**kw),
+    "umass_youtube_061807.24": lambda **kw: load_umass_youtube("061807.24", **kw),
+    "umass_youtube_012908.S1": lambda **kw: load_umass_youtube("012908.S1", **kw),
+    "alibaba_pods": lambda **kw: load_alibaba_pods(**kw),
+    "alibaba_nodes": lambda **kw: load_alibaba_nodes(**kw),
+}
+
+
+def _truncated(data: bytes) -> bytes:
+    """The first third of the lines, cut at a line boundary (as a partial copy or download would)."""
+    lines = data.split(b"\n")
+    return b"\n".join(lines[: len(lines) // 3]) + b"\n"
+
+
+def _garbled(data: bytes) -> bytes:
+    """One line in the middle overwritten with junk of the same length."""
+    lines = data.split(b"\n")
+    middle = len(lines) // 2
+    lines[middle] = (b"#?!" * len(lines[middle]))[: len(lines[middle])]
+    return b"\n".join(lines)
+
+
+def _header_only(data: bytes) -> bytes:
+    return data.split(b"\n", 1)[0] + b"\n"
+
+
+_DAMAGES = {"truncated": _truncated, "emptied": lambda data: b"", "garbled": _garbled, "header only": _header_only}
+
+
+@pytest.mark.parametrize("compressed", [False, True], ids=["plain", "xz"])
+@pytest.mark.parametrize("damage", list(_DAMAGES))
+def test_every_damaged_real_file_is_refused_naming_it(monkeypatch, tmp_path, damage, compressed):
+    """Truncated, emptied, garbled or header-only, each real file is refused by its sha256, naming the
+    file and both digests; asked not to verify, the loader still refuses it by name (and line)."""
+    monkeypatch.delenv("LABCDN_DATA", raising=False)
+    originals = {e.key: read_data(data_path(e.key)) for e in DATA_FILES}
+    monkeypatch.setenv("LABCDN_DATA", str(tmp_path))
+    for entry in DATA_FILES:
+        bad = _DAMAGES[damage](originals[entry.key])
+        path = tmp_path / (entry.path + (".xz" if compressed else ""))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(lzma.compress(bad) if compressed else bad)
+        with pytest.raises(ChecksumMismatch) as info:
+            _LOADERS[entry.key]()
+        assert (info.value.file, info.value.expected) == (str(path), entry.sha256)
+        assert info.value.actual == hashlib.sha256(bad).hexdigest() != entry.sha256
+        assert str(path) in str(info.value) and entry.sha256 in str(info.value) and info.value.actual in str(info.value)
+        if damage == "truncated" or (damage == "header only" and "umass" in entry.key):
+            continue  # cut at a line boundary the rest parses (a trace has no header): only the digest tells
+        with pytest.raises(BadDataFile) as info:
+            _LOADERS[entry.key](verify=False)
+        assert info.value.file == str(path)
+        assert str(path) in str(info.value)
+        if damage == "garbled":
+            assert isinstance(info.value, MalformedLine)
+            assert info.value.line == len(bad.split(b"\n")) // 2 + 1
+        else:
+            assert isinstance(info.value, EmptyDataFile)
+    assert set(verify_all()["status"]) == {"mismatch"}
+
+
+def test_damaged_compressed_copy_is_refused_naming_it(monkeypatch, tmp_path):
+    monkeypatch.delenv("LABCDN_DATA", raising=False)
+    entry = next(e for e in DATA_FILES if e.key == "alibaba_nodes")
+    packed = bytearray(data_path(entry.key).read_bytes())
+    packed[len(packed) // 2] ^= 0xFF
+    path = tmp_path / (entry.path + ".xz")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(bytes(packed))
+    monkeypatch.setenv("LABCDN_DATA", str(tmp_path))
+    with pytest.raises(BadDataFile, match=r"openb_node_list_all_node\.csv\.xz: not a valid xz file"):
+        load_alibaba_nodes(verify=False)
+    assert verify_all().filter(pl.col("key") == "alibaba_nodes")["status"].item() == "unreadable"
+
+
+def test_truncated_nodes_cannot_change_the_orchestration_answer(monkeypatch, tmp_path):
+    """The issue's case: the nodes file cut to its first 517 of 1,523 nodes loaded silently."""
+    from labcdn.orchestration.trace import alibaba_cluster
+
+    monkeypatch.delenv("LABCDN_DATA", raising=False)
+    entry = next(e for e in DATA_FILES if e.key == "alibaba_nodes")
+    lines = read_data(data_path(entry.key)).split(b"\n")
+    path = tmp_path / entry.path
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"\n".join(lines[:518]) + b"\n")
+    monkeypatch.setenv("LABCDN_DATA", str(tmp_path))
+    with pytest.raises(ChecksumMismatch, match="openb_node_list_all_node.csv"):
+        alibaba_cluster()
+    assert load_alibaba_nodes(verify=False).height == 517  # deliberately, by an explicit flag
+
+
+# --------------------------------------------------------------------------- rows that look right and are not
+
+
+def test_empty_and_header_only_fixtures_are_refused_by_name(tmp_path):
+    for name, text, load in (
+        ("trace.dat", "", load_umass_youtube),
+        ("blank.dat", "\n \n", load_umass_youtube),
+        ("pods.csv", "", load_alibaba_pods),
+        ("pods.csv", PODS_SMALL.read_text().split("\n", 1)[0] + "\n", load_alibaba_pods),
+        ("nodes.csv", NODES_SMALL.read_text().split("\n", 1)[0], load_alibaba_nodes),
+        ("top.tsv", NETFLIX_SMALL.read_text().split("\n", 1)[0] + "\n", load_netflix_top10),
+    ):
+        path = tmp_path / name
+        path.write_text(text)
+        with pytest.raises(EmptyDataFile) as info:
+            load(path)
+        assert info.value.file == str(path) and str(path) in str(info.value)
+
+
+def test_row_rules_the_published_files_obey(tmp_path):
+    """A GPU node with no model (or a model without GPUs), a repeated Top-10 rank, an impossible IP,
+    a 50 MB video id: each refused by file and line."""
+    cases = [
+        (load_alibaba_nodes, NODES_SMALL, 3, "openb-node-1520,104000,524288,2,", "must name their model"),
+        (load_alibaba_nodes, NODES_SMALL, 3, "openb-node-1520,104000,524288,0,T4", "must not name a GPU model"),
+    ]
+    for load, source, number, text, reason in cases:
+        path = variant(tmp_path, source, number, text)
+        with pytest.raises(MalformedLine) as info:
+            load(path)
+        assert (info.value.line, reason in info.value.reason) == (number, True)
+    lines = NETFLIX_SMALL.read_text().split("\n")
+    path = tmp_path / "top.tsv"
+    path.write_text("\n".join([*lines[:2], lines[1].replace("Shipwrecked", "Another film")]))
+    with pytest.raises(MalformedLine, match=r"top\.tsv, line 3: weekly_rank repeats an earlier row"):
+        load_netflix_top10(path)
+    good = "1189828805.2 63.22.65.73 140.8.48.66 GETVIDEO lML9dik8QNw 55.226.42.233"
+    for bad, reason in ((good.replace("140.8.48.66", "999.999.999.999"), "client_ip '999.999.999.999'"),
+                        (good.replace("63.22.65.73", "63.22.65.256"), "youtube_server_ip"),
+                        (good.replace("lML9dik8QNw", "x" * 50_000_000), "video_id has 50,000,000 characters")):
+        path = variant(tmp_path, UMASS_SMALL, 2, bad)
+        with pytest.raises(MalformedLine) as info:
+            load_umass_youtube(path)
+        assert info.value.line == 2 and reason in str(info.value)
+        assert len(str(info.value)) < 1_000  # the message shows the start of a huge line, not all of it
+    assert load_umass_youtube(variant(tmp_path, UMASS_SMALL, 2, good.replace("140.8.48.66", "255.0.0.0")),
+                              **KEEP_ALL).frame.height == 8
+
+
+def test_lenient_load_of_junk_is_refused(tmp_path):
+    path = tmp_path / "junk.dat"
+    path.write_bytes(b"not a trace line\n" * 20_000 + b"\x00\xff junk")
+    with pytest.raises(EmptyDataFile, match=r"junk\.dat: none of its 20,001 lines is a well-formed request"):
+        load_umass_youtube(path, lenient=True)
+
+
+# --------------------------------------------------------------------------- the CLI
+
+
+def test_cli_datasets_verify_exits_nonzero_on_a_mismatch(monkeypatch, tmp_path, capsys):
+    monkeypatch.delenv("LABCDN_DATA", raising=False)
+    assert main(["datasets", "--verify", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert all(f["sha256_ok"] and f["present"] for f in out["files"].values())
+    for entry in DATA_FILES:
+        target = tmp_path / (entry.path + ".xz")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(data_path(entry.key), target)
+    entry = next(e for e in DATA_FILES if e.key == "umass_youtube_061807.24")
+    cut = _truncated(read_data(data_path(entry.key)))
+    (tmp_path / (entry.path + ".xz")).write_bytes(lzma.compress(cut))
+    monkeypatch.setenv("LABCDN_DATA", str(tmp_path))
+    with pytest.raises(SystemExit) as info:
+        main(["datasets", "--verify"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "youtube.parsed.061807.24.dat.xz: mismatch" in err
+    assert entry.sha256 in err and hashlib.sha256(cut).hexdigest() in err
+    with pytest.raises(SystemExit) as info:  # the issue's case: 1,920 requests reported, exit 0
+        main(["caching", "--json"])
+    assert info.value.code == 2
+    assert f"sha256 {hashlib.sha256(cut).hexdigest()} is not the published file's {entry.sha256}" in capsys.readouterr().err
+
+
+def test_cli_missing_data_is_one_line_naming_the_path(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("LABCDN_DATA", str(tmp_path))
+    with pytest.raises(SystemExit) as info:
+        main(["caching", "--json"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert str(tmp_path / "umass_youtube/youtube.parsed.061807.24.dat") in err
+    with pytest.raises(SystemExit) as info:
+        main(["datasets", "--verify"])
+    assert info.value.code == 2
+    assert "openb_pod_list_default.csv: missing" in capsys.readouterr().err
+
+
+def test_cli_caching_s1_needs_lenient_and_names_the_skipped_line(monkeypatch, capsys):
+    monkeypatch.delenv("LABCDN_DATA", raising=False)
+    with pytest.raises(SystemExit) as info:
+        main(["caching", "--trace", "012908.S1", "--json"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "youtube.parsed.012908.S1.dat.xz, line 37500: timestamp" in err and "--lenient" in err
+    assert main(["caching", "--trace", "012908.S1", "--lenient", "--json"]) == 0
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
+    assert "skipped" in captured.err and "youtube.parsed.012908.S1.dat.xz, line 37500" in captured.err
+    assert [s["line"] for s in out["skipped_lines"]] == [37_500]
+    assert out["requests"] == 37_499 - 8_492 - 2_374

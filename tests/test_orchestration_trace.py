@@ -1,4 +1,4 @@
-"""Alibaba trace replay: the small fixture always, the real files when present (marked ``data``)."""
+"""Alibaba trace replay: the small fixture, and the real files (committed in data/)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 from naive_orchestration import pods_conserved, usage_never_exceeds_capacity
 
-from labcdn.datasets import DATA_FILES, data_dir, load_alibaba_nodes, load_alibaba_pods
+from labcdn.datasets import load_alibaba_nodes, load_alibaba_pods
 from labcdn.orchestration.trace import alibaba_cluster, alibaba_jobs, gpu_request, replay
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -61,22 +61,12 @@ def test_bad_mode_is_named(small):
         alibaba_jobs(small[0], mode="live")
 
 
-def _require_real():
-    for key in ("alibaba_pods", "alibaba_nodes"):
-        entry = next(f for f in DATA_FILES if f.key == key)
-        if not (data_dir() / entry.path).is_file():
-            pytest.skip(f"{entry.path} is absent from {data_dir()}: set $LABCDN_DATA (source: {entry.source})")
-
-
 @pytest.fixture(scope="module")
 def real_replays():
-    _require_real()
     return {inflate: replay(inflate=inflate) for inflate in (1.0, 1.3)}
 
 
-@pytest.mark.data
 def test_real_cluster_and_pods():
-    _require_real()
     cl = alibaba_cluster()
     jobs = alibaba_jobs()
     assert cl.nodes == 1523 and int(cl.gpus.sum()) == 6212
@@ -84,7 +74,6 @@ def test_real_cluster_and_pods():
     assert gpu_request(jobs).sum() / 6212 == pytest.approx(0.98, abs=0.005)  # the pod list nearly fills the GPUs
 
 
-@pytest.mark.data
 def test_real_replay_invariants(real_replays):
     for out in real_replays.values():
         for sim in out.runs.values():
@@ -92,7 +81,6 @@ def test_real_replay_invariants(real_replays):
             pods_conserved(sim)
 
 
-@pytest.mark.data
 def test_real_replay_inflation_strands_more_pods(real_replays):
     def unschedulable(out):
         m = out.metrics.filter((pl.col("workload") == "all") & (pl.col("metric") == "unschedulable_tasks"))
@@ -103,9 +91,7 @@ def test_real_replay_inflation_strands_more_pods(real_replays):
         assert inflated[run] > count
 
 
-@pytest.mark.data
 def test_real_replay_on_the_recorded_clock_places_nearly_everything():
-    _require_real()
     out = replay(runs=(("monolithic", "least_allocated"),), mode="arrival")
     sim = out.runs["monolithic/least_allocated"]
     assert (sim.task_node >= 0).mean() > 0.99

@@ -8,18 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from labcdn.popularity.catalogue import (
-    LADDER_PATH,
-    LADDER_SCHEMA,
-    SCOPES,
-    CatalogueParams,
-    load_ladder,
-    make_catalogue,
-)
+from labcdn.popularity import FILES_PER_EPISODE
+from labcdn.popularity.catalogue import CatalogueParams, make_catalogue
+from labcdn.popularity.ladder import LADDER_PATH, LADDER_SCHEMA, SCOPES, load_ladder
 
 LADDER = load_ladder()
 GLOBAL_EPISODES = dict(scope_shares=(1.0, 0.0, 0.0), film_share=0.0)
-PUBLISHED_FILES_PER_EPISODE = 1200  # Vora, Deek, Livengood, Netflix TechBlog 2018 (The Crown)
+PUBLISHED_FILES_PER_EPISODE = FILES_PER_EPISODE  # Vora, Deek, Livengood (The Crown)
 
 
 def test_default_ladder_loads_with_its_schema():

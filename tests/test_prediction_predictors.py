@@ -369,8 +369,8 @@ def test_predict_errors(kwargs, match):
 @pytest.mark.parametrize(("kwargs", "match"), [
     ({"n_files": 0}, r"n_files=0 is out of range"),
     ({"n_days": 1}, r"n_days=1 is out of range; expected \[2, 3650\]"),
-    ({"model": P.ViewsModel(zipf_alpha=-1.0)}, "zipf_alpha=-1.0 is out of range"),
-    ({"model": P.ViewsModel(gb_per_hour=())}, "gb_per_hour must have at least 1 elements"),
+    ({"model": P.ViewsParams(zipf_alpha=-1.0)}, "zipf_alpha=-1.0 is out of range"),
+    ({"model": P.ViewsParams(gb_per_hour=())}, "gb_per_hour must have at least 1 elements"),
 ])
 def test_synthetic_errors(kwargs, match):
     with pytest.raises(ValueError, match=match):

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from labcdn.datasets import DataNotFound, load_netflix_top10
+from labcdn.datasets import load_netflix_top10
 from labcdn.prediction import top10
 
 
@@ -82,13 +82,9 @@ def test_bad_arguments_name_the_parameter():
 
 @pytest.fixture(scope="module")
 def netflix():
-    try:
-        return load_netflix_top10()
-    except DataNotFound as exc:
-        pytest.skip(str(exc))
+    return load_netflix_top10()
 
 
-@pytest.mark.data
 def test_real_lists_turn_over_every_week(netflix):
     out = top10.weekly_turnover(netflix)
     assert set(out["category"].unique().to_list()) == set(netflix["category"].unique().to_list())
@@ -97,7 +93,6 @@ def test_real_lists_turn_over_every_week(netflix):
     assert out["hours_from_last_week"].is_between(0.0, 1.0).all()
 
 
-@pytest.mark.data
 def test_real_lifecycles_are_short(netflix):
     life = top10.title_runs(netflix)
     assert life["weeks"].median() <= 3

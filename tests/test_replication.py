@@ -16,7 +16,7 @@ import labcdn.hashing as H
 import labcdn.replication as R
 
 SMALL = settings(max_examples=30, deadline=None)
-SMALL_DEFAULTS = R.Defaults(servers=20, titles=40, flash_servers=3, storage_servers=2, requests=20_000)
+SMALL_DEFAULTS = R.ReplicationParams(servers=20, titles=40, flash_servers=3, storage_servers=2, requests=20_000)
 
 
 def holder_lists(p):
@@ -413,7 +413,7 @@ def test_server_table_and_sweeps_are_tidy():
 
 
 def test_zipf_workload_and_catalogue_workload():
-    d = R.Defaults(workload="zipf", files=1_000, servers=10)
+    d = R.ReplicationParams(workload="zipf", files=1_000, servers=10)
     work = R.workload(d)
     assert np.array_equal(work.keys, H.catalog(1_000, seed=d.seed))
     assert work.demand.sum() == pytest.approx(1.0) and (work.size_bytes == 1e9).all()
@@ -487,6 +487,6 @@ def test_errors_name_the_parameter():
 ])
 def test_defaults_are_checked(field, value, match):
     with pytest.raises(ValueError, match=match):
-        R.scenario(R.Defaults(**{field: value}))
+        R.scenario(R.ReplicationParams(**{field: value}))
     with pytest.raises(ValueError, match="defaults must be"):
         R.compare({"servers": 3})

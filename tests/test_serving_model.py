@@ -368,7 +368,7 @@ def test_domains_beyond_the_platform_cpus_are_rejected():
 
 
 def test_summary_wants_defaults():
-    with pytest.raises(ValueError, match="Defaults"):
+    with pytest.raises(ValueError, match="ServingParams"):
         summary({"cpus": 3})
 
 

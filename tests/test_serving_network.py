@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from naive_locks import ctmc, machine_repairman, mva_multiclass, mva_single_class
+from naive_serving import ctmc, machine_repairman, mva_multiclass, mva_single_class
 
 from labcdn.serving import ClosedNetwork, asymptotic_bounds, solve
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from naive_locks import simulate_naive, simulate_simpy
+from naive_serving import simulate_naive, simulate_simpy
 
 from labcdn.serving import ClosedNetwork, simulate, solve
 

@@ -17,7 +17,7 @@ from conftest import ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from labcdn import studies, sweep
+from labcdn import sweep
 from labcdn.cli import main
 from labcdn.sweep import backends
 from labcdn.sweep import grid as sweep_grid
@@ -63,7 +63,7 @@ def test_parse_grid_pairs_ranges_and_json():
 
 
 def test_points_fill_defaults_coerce_and_order():
-    defaults = studies.get("hashing").defaults
+    defaults = sweep.registry.get("hashing").defaults
     pts, columns = sweep.points(defaults, {"servers": [2, 3.0], "zipf_exponent": [1, 0.5]})
     assert columns == ["servers", "zipf_exponent"]
     assert [(p["servers"], p["zipf_exponent"]) for p in pts] == [(2, 1.0), (2, 0.5), (3, 1.0), (3, 0.5)]
@@ -81,7 +81,7 @@ def test_points_fill_defaults_coerce_and_order():
 ])
 def test_points_refuse_bad_grids(grid, message):
     with pytest.raises(ValueError, match=message):
-        sweep.points(studies.get("hashing").defaults, grid)
+        sweep.points(sweep.registry.get("hashing").defaults, grid)
 
 
 def test_a_worker_running_other_code_refuses_the_chunk():
@@ -106,7 +106,7 @@ small_grids = st.dictionaries(
 @given(small_grids, st.integers(0, 2**40))
 def test_seed_depends_on_point_only(grid, seed):
     """A point's seed is the same whatever grid, order or chunk it comes in; distinct points differ."""
-    defaults = studies.get("hashing").defaults
+    defaults = sweep.registry.get("hashing").defaults
     pts, _ = sweep.points(defaults, grid)
     seeds = [sweep.point_seed(seed, "hashing", p) for p in pts]
     reversed_pts, _ = sweep.points(defaults, dict(reversed(list(grid.items()))))
@@ -123,7 +123,7 @@ def test_seed_depends_on_point_only(grid, seed):
 def test_point_seed_is_seedsequence_keyed_by_the_point_hash():
     import hashlib
 
-    p = sweep.points(studies.get("hashing").defaults, {"servers": 7})[0][0]
+    p = sweep.points(sweep.registry.get("hashing").defaults, {"servers": 7})[0][0]
     digest = hashlib.sha256(sweep_grid.canonical({"study": "hashing", "params": p}).encode()).digest()
     key = tuple(int(w) for w in np.frombuffer(digest[:16], dtype="<u4"))
     expect = int(np.random.SeedSequence(5, spawn_key=key).generate_state(1, np.uint32)[0])
@@ -138,16 +138,16 @@ def test_code_version_follows_imports_not_the_whole_package():
     assert {"labcdn.popularity", "labcdn.popularity.ranking", "labcdn.popularity.catalogue", "labcdn.popularity.demand",
             "labcdn._jit"} <= set(closure)
     assert not any(name.startswith(("labcdn.charts", "labcdn.sweep", "labcdn.balancing")) for name in closure)
-    versions = {s: sweep.code_version(studies.get(s)) for s in ("ranking", "hashing")}
+    versions = {s: sweep.code_version(sweep.registry.get(s)) for s in ("ranking", "hashing")}
     assert len(set(versions.values())) == 2
-    assert versions["ranking"] == sweep.code_version(studies.get("ranking"))
+    assert versions["ranking"] == sweep.code_version(sweep.registry.get("ranking"))
 
 
 # --- every study is wired -------------------------------------------------------------------------------
 
 
 def test_registry_holds_every_study():
-    assert set(studies.STUDIES) == set(CHEAP)
+    assert set(sweep.STUDIES) == set(CHEAP)
 
 
 @pytest.mark.parametrize("name", sorted(CHEAP))
@@ -171,9 +171,15 @@ def test_points_reach_the_model_and_the_seed_matters():
 
     from labcdn import popularity
 
-    direct = popularity.study(replace(popularity.CatalogueParams(), n_titles=60), popularity.DemandParams(), 0.9,
-                              int(base["seed"][0]), n_points=2)
+    e = popularity.era("2016")  # chapter 1's headline: 2016 catalogue, ranked on predicted views
+    seed = int(base["seed"][0])
+    cat = popularity.make_catalogue(replace(e.catalogue, n_titles=60), seed, ladder=e.ladder())
+    direct = popularity.predicted_study(cat, e.demand, 0.9, seed=seed)
     assert base["ratio"][0] == direct.ratio
+    exact = sweep.evaluate("ranking", {"n_titles": 60, "era": "today", "sessions_scale": 0.0}, seed=0)
+    today = popularity.study(replace(popularity.CatalogueParams(), n_titles=60), popularity.DemandParams(), 0.9,
+                             int(exact["seed"][0]), n_points=2)
+    assert exact["ratio"][0] == pytest.approx(today.ratio, rel=1e-12)
 
 
 # --- backends: the same bytes --------------------------------------------------------------------------
@@ -352,7 +358,7 @@ def test_cli_help_names_every_study(capsys):
     with pytest.raises(SystemExit):
         main(["sweep", "--help"])
     text = " ".join(capsys.readouterr().out.split())
-    assert all(name in text for name in studies.STUDIES)
+    assert all(name in text for name in sweep.STUDIES)
 
 
 def test_cli_sweep_json_and_collect(tmp_path, capsys):
@@ -396,7 +402,7 @@ def test_committed_sweep_is_exactly_its_commands_grid(name):
     """Every point of the command's grid is there, in order, with the seed the sweep derives for it."""
     args = readme_command(name)
     study, seed = option(args, "--study")[0], int(option(args, "--seed")[0])
-    full, columns = sweep.points(studies.get(study).defaults, sweep.parse_grid(option(args, "--grid")))
+    full, columns = sweep.points(sweep.registry.get(study).defaults, sweep.parse_grid(option(args, "--grid")))
     table = sweep.committed(name)
     assert table.columns[: len(columns) + 2] == ["point", *columns, "seed"]
     per_point = table.unique("point", keep="first", maintain_order=True)

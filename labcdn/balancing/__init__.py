@@ -1,4 +1,4 @@
-"""Load balancers: algorithms under load, stale information, several nodes, failures, and the products.
+"""Chapter 6, "Load balancers": algorithms under load, stale information, several nodes, failures, and the products.
 
 A numba discrete-event simulation of one or more balancer nodes in front of
 heterogeneous backends (:func:`simulate`), on requests drawn once per study

@@ -17,7 +17,7 @@ from labcdn.balancing.algorithms import ALGORITHMS
 
 PRODUCTS_PATH = Path(__file__).resolve().parents[2] / "data" / "load_balancers.csv"
 COLUMNS = ("product", "layer", "algorithms", "health_checks", "features", "closest_models", "source")
-LAYERS = ("L4", "L7")
+LAYERS = ("L3", "L4", "L7")
 LIST_COLUMNS = ("layer", "algorithms", "features", "closest_models")
 
 
@@ -70,3 +70,48 @@ def products(path=None, *, long=False) -> pl.DataFrame:
     if long:
         return frame.explode("algorithms").rename({"algorithms": "algorithm"})
     return frame
+
+
+#: The three kinds of balancer the source post distinguishes, with the vendors it names.
+KINDS = (
+    {"kind": "hardware appliance", "vendors": "F5, TP-Link, Barracuda", "cost": "expensive",
+     "in the source": "fast, dedicated boxes; the most expensive option"},
+    {"kind": "cloud balancer", "vendors": "AWS, Google Cloud, Cloudflare, Incapsula, DigitalOcean, Azure",
+     "cost": "from about $20 a month", "in the source": "rented per month from the cloud provider"},
+    {"kind": "software you run yourself", "vendors": "the ten products below", "cost": "free or open source "
+     "(commercial editions for some)", "in the source": "installed on your own servers or VMs"},
+)
+
+#: Each product as the source post describes it (who built it, layers, notable features and users).
+SOURCE_POST = {
+    "Seesaw": "built by Google, written in Go; anycast and direct server return; needs at least two nodes; "
+              "L4, with L7 as an option",
+    "KEMP LoadMaster": "commercial, with a free tier that includes WAF, IPS and GSLB; users include Apple, Sony, "
+                       "JP Morgan, Audi and Hyundai",
+    "HAProxy": "open-source L4/L7 proxy; used at Airbnb, GitHub, Imgur, MaxCDN and Reddit",
+    "Zevenet": "L3, L4 and L7; balances FTP, SIP, SSL and HTTP",
+    "Neutrino": "built at eBay in Scala on Netty; about 300 requests/s on a 2-core VM; L7 switching is its "
+                "edge over HAProxy",
+    "Balance": "a small TCP load balancer (its manual page: channel groups, round robin and IP hash)",
+    "Pen": "L4 balancer with a GeoIP filter, SSL termination, IPv4 and IPv6",
+    "NGINX": "web server and reverse proxy that balances HTTP, TCP and UDP; NGINX Plus goes beyond it "
+             "(commercial)",
+    "Traefik": "reverse proxy that configures itself from its backends: ECS, Docker, Kubernetes, Rancher",
+    "Gobetween": "L4 (TCP, TLS, UDP); IP hash, round robin, least bandwidth, least connections and weight; its "
+                 "benchmark places it faster than HAProxy and slower than NGINX",
+}
+
+
+def kinds() -> pl.DataFrame:
+    """The source post's three kinds of balancer: hardware, cloud, software."""
+    return pl.DataFrame(list(KINDS))
+
+
+def source_post() -> pl.DataFrame:
+    """One row per product: the source post's description beside the product table's layers."""
+    table = products()
+    missing = sorted(set(table["product"]) ^ set(SOURCE_POST))
+    if missing:
+        raise ValueError(f"SOURCE_POST and {PRODUCTS_PATH.name} disagree on products: {missing}")
+    return table.select("product", pl.col("layer").list.join(" + ").alias("layers")).with_columns(
+        pl.col("product").replace_strict(SOURCE_POST).alias("as the source describes it"))

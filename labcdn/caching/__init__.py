@@ -10,33 +10,46 @@
 :func:`ranked_fill`                a static cache filled by rank of views (Open Connect's fill on a trace)
 :func:`hit_ratio_curves`           every policy and the ranked fill over several capacities
 :func:`one_hit_wonders`            share of objects (and requests) seen once
+:func:`prepare_trace`              a checked trace to replay at many capacities (:meth:`Trace.replay`, :func:`tally`)
 =================================  ==========================================================
 
-Modules: :mod:`~labcdn.caching.policies` (the reactive policies),
-:mod:`~labcdn.caching.eviction` (their kernels), :mod:`~labcdn.caching.ranked`
-(the ranked fill and the curves).
+Modules: :mod:`~labcdn.caching.policies` (the reactive policies' semantics),
+:mod:`~labcdn.caching.eviction` (their kernels), :mod:`~labcdn.caching.trace`
+(the checked trace, its replay and tally), :mod:`~labcdn.caching.ranked`
+(the ranked fill and the curves), :mod:`~labcdn.caching.figures` (published
+numbers).
 """
 
-from labcdn.caching.policies import (
+from labcdn.caching.figures import ONE_HIT_VIDEOS, PUBLISHED
+from labcdn.caching.policies import POLICIES, simulate
+from labcdn.caching.ranked import RANKED, RANKED_HINDSIGHT, hit_ratio_curves, one_hit_wonders, ranked_fill
+from labcdn.caching.trace import (
     MAX_CAPACITY_BYTES,
     MAX_OBJECT_BYTES,
-    POLICIES,
     CacheResult,
+    Trace,
+    check_capacity,
     next_use,
-    simulate,
+    prepare_trace,
+    tally,
 )
-from labcdn.caching.ranked import RANKED, RANKED_HINDSIGHT, hit_ratio_curves, one_hit_wonders, ranked_fill
 
 __all__ = [
     "MAX_CAPACITY_BYTES",
     "MAX_OBJECT_BYTES",
+    "ONE_HIT_VIDEOS",
     "POLICIES",
+    "PUBLISHED",
     "RANKED",
     "RANKED_HINDSIGHT",
     "CacheResult",
+    "Trace",
+    "check_capacity",
     "hit_ratio_curves",
     "next_use",
     "one_hit_wonders",
+    "prepare_trace",
     "ranked_fill",
     "simulate",
+    "tally",
 ]

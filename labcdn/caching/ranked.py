@@ -21,7 +21,8 @@ from tqdm.auto import tqdm
 
 from labcdn._jit import kernel
 from labcdn._validation import check_array, check_range
-from labcdn.caching.policies import POLICIES, CacheResult, _dense_ids, _prepare, _result
+from labcdn.caching.policies import POLICIES
+from labcdn.caching.trace import CacheResult, dense_ids, prepare_trace, tally
 
 RANKED = "ranked"
 RANKED_HINDSIGHT = "ranked (hindsight)"
@@ -55,11 +56,11 @@ def ranked_fill(obj_ids, sizes, capacity_bytes, *, train_until: int | None = Non
     in the training window are never stored.
     """
     capacity = check_range("capacity_bytes", capacity_bytes, low=0, low_open=True, integer=True)
-    trace = _prepare(obj_ids, sizes)
+    trace = prepare_trace(obj_ids, sizes)
     start = _scored_from(train_until, trace)
     views, order = _ranking(trace, train_until, start)
     hit = _ranked_hits(trace, views, order, capacity, start)
-    return _result(_ranked_label(train_until), capacity, hit, trace.sizes, start)
+    return tally(_ranked_label(train_until), capacity, hit, trace.sizes, start)
 
 
 def hit_ratio_curves(obj_ids, sizes, capacities, *, train_until: int | None = None, progress: bool = False):
@@ -87,7 +88,7 @@ def hit_ratio_curves(obj_ids, sizes, capacities, *, train_until: int | None = No
         objects in the trace.
     """
     caps = check_array("capacities", capacities, dtype=np.int64, low=1, min_size=1)
-    trace = _prepare(obj_ids, sizes)
+    trace = prepare_trace(obj_ids, sizes)
     start = _scored_from(train_until, trace)
     footprint = float(trace.obj_size.sum())
     served = trace.sizes[start:]
@@ -100,7 +101,7 @@ def hit_ratio_curves(obj_ids, sizes, capacities, *, train_until: int | None = No
             label, hit = _ranked_label(train_until), _ranked_hits(trace, views, order, cap, start)
         else:
             label, hit = policy, trace.replay(policy, cap)
-        res = _result(label, cap, hit, trace.sizes, start)
+        res = tally(label, cap, hit, trace.sizes, start)
         rows.append(
             {
                 "policy": label,
@@ -124,7 +125,7 @@ def one_hit_wonders(obj_ids) -> dict:
         that go to such objects) — requests no cache can ever serve.
     """
     ids = check_array("obj_ids", obj_ids, dtype=np.int64, low=0)
-    dense, n_obj = _dense_ids(ids)
+    dense, n_obj = dense_ids(ids)
     counts = np.bincount(dense, minlength=n_obj)
     once = int(np.count_nonzero(counts == 1))
     return {

@@ -278,16 +278,17 @@ def products_matrix(frame: pl.DataFrame) -> alt.Chart:
     data = (frame.with_columns(
         pl.col("layer").list.join(" + ").alias("layers"),
         pl.col("algorithms").list.join("; ").alias("native"),
+        pl.col("layer").list.contains("L3").alias("l3"),
         pl.col("layer").list.contains("L4").alias("l4"),
         pl.col("layer").list.contains("L7").alias("l7"),
     ).explode("closest_models").rename({"closest_models": "model"})
-        .select("product", "model", "layers", "l4", "l7", "native", "health_checks", "source"))
+        .select("product", "model", "layers", "l3", "l4", "l7", "native", "health_checks", "source"))
     algorithm = alt.param(name="model_pick", value="any",
                           bind=alt.binding_select(options=["any", *ALGORITHMS], name="offers a rule like "))
     layer = alt.param(name="layer_pick", value="any",
-                      bind=alt.binding_select(options=["any", "L4", "L7"], name="works at layer "))
-    keep = ("(layer_pick == 'any' || (layer_pick == 'L4' && datum.l4) || (layer_pick == 'L7' && datum.l7))"
-            " && (model_pick == 'any' || datum.offers > 0)")
+                      bind=alt.binding_select(options=["any", "L3", "L4", "L7"], name="works at layer "))
+    keep = ("(layer_pick == 'any' || (layer_pick == 'L3' && datum.l3) || (layer_pick == 'L4' && datum.l4)"
+            " || (layer_pick == 'L7' && datum.l7)) && (model_pick == 'any' || datum.offers > 0)")
     products = frame["product"].to_list()
     return (
         alt.Chart(data, title="The products: which rules each one offers")
@@ -300,7 +301,8 @@ def products_matrix(frame: pl.DataFrame) -> alt.Chart:
                     scale=alt.Scale(domain=list(ALGORITHMS)), axis=alt.Axis(labelAngle=-40)),
             y=alt.Y("product:N", title=None, sort=products, scale=alt.Scale(domain=products)),
             color=alt.Color("layers:N", title="layer",
-                            scale=alt.Scale(domain=["L4", "L4 + L7"], range=["#4c78a8", "#f58518"])),
+                            scale=alt.Scale(domain=["L4", "L4 + L7", "L3 + L4 + L7"],
+                                            range=["#4c78a8", "#f58518", "#54a24b"])),
             opacity=alt.condition("model_pick == 'any' || datum.model == model_pick", alt.value(1.0),
                                   alt.value(0.3)),
             tooltip=["product", "layers", alt.Tooltip("native:N", title="its algorithms"),
@@ -309,3 +311,98 @@ def products_matrix(frame: pl.DataFrame) -> alt.Chart:
         .add_params(algorithm, layer)
         .properties(width=WIDTH, height=22 * len(products))
     )
+
+
+def features_table(frame: pl.DataFrame) -> alt.Chart:
+    """Every product's features as a filterable product x feature table (two dropdowns, kernel-free).
+
+    ``frame``: :func:`labcdn.balancing.products`. One row per (product,
+    feature); the dropdowns keep one product, or the products working at one layer.
+    """
+    data = (frame.with_columns(pl.col("layer").list.join(" + ").alias("layers"))
+            .explode("features").rename({"features": "feature"})
+            .with_columns(pl.int_range(pl.len()).over("product").alias("n"))
+            .select("product", "layers", "feature", "n"))
+    products = frame["product"].to_list()
+    pick = alt.param(name="feature_product", value="any",
+                     bind=alt.binding_select(options=["any", *products], name="product "))
+    layer = alt.param(name="feature_layer", value="any",
+                      bind=alt.binding_select(options=["any", "L3", "L4", "L7"], name="works at layer "))
+    keep = ("(feature_product == 'any' || datum.product == feature_product) && "
+            "(feature_layer == 'any' || indexof(datum.layers, feature_layer) >= 0)")
+    base = alt.Chart(data, title="What each product offers besides balancing (its documentation)")
+    return (
+        base.transform_filter(keep)
+        .mark_text(align="left", baseline="middle", fontSize=11)
+        .encode(
+            x=alt.X("n:O", title=None, axis=None),
+            y=alt.Y("product:N", title=None, sort=products),
+            text="feature:N",
+            color=alt.Color("layers:N", title="layer",
+                            scale=alt.Scale(domain=["L4", "L4 + L7", "L3 + L4 + L7"],
+                                            range=["#4c78a8", "#f58518", "#54a24b"])),
+            tooltip=["product", "layers", "feature"],
+        )
+        .add_params(pick, layer)
+        .properties(width=1100, height=26 * len(products))
+    )
+
+
+def preset_selector(grid: pl.DataFrame, value: str = "HAProxy") -> alt.Chart:
+    """Run it: a product dropdown, and the response time of each algorithm it offers (kernel-free).
+
+    ``grid``: :func:`labcdn.balancing.presets.preset_grid` (one row per
+    product and modelled algorithm). The bar of the product's default
+    algorithm is outlined; the tooltip says whether the preset was measured
+    here or read from the product's documentation.
+    """
+    products = list(dict.fromkeys(grid["product"].to_list()))
+    data = grid.select("product", "algorithm", "model", "default", "evidence", "mean_ms", "p99_ms").unpivot(
+        index=["product", "algorithm", "model", "default", "evidence"], on=["mean_ms", "p99_ms"],
+        variable_name="statistic", value_name="ms").with_columns(
+        pl.col("statistic").replace({"mean_ms": "mean", "p99_ms": "p99"}))
+    pick = alt.param(name="preset_product", value=value,
+                     bind=alt.binding_select(options=products, name="product "))
+    return (
+        alt.Chart(data, title="Run it: each algorithm of the product on the chapter's workload")
+        .transform_filter("datum.product == preset_product")
+        .mark_bar()
+        .encode(
+            y=alt.Y("algorithm:N", title="its algorithms (its own names)", sort=None),
+            x=alt.X("ms:Q", title="response time (ms, log scale)", scale=alt.Scale(type="log")),
+            yOffset=alt.YOffset("statistic:N", sort=["mean", "p99"]),
+            color=alt.Color("statistic:N", scale=alt.Scale(domain=["mean", "p99"], range=["#9ecae9", "#4c78a8"])),
+            stroke=alt.condition("datum.default", alt.value("black"), alt.value(None)),
+            strokeWidth=alt.value(1.5),
+            tooltip=["product", "algorithm", alt.Tooltip("model:N", title="labcdn rule"), "default", "evidence",
+                     "statistic", alt.Tooltip("ms:Q", format=".1f")],
+        )
+        .add_params(pick)
+        .properties(width=WIDTH, height=HEIGHT)
+    )
+
+
+def measured_vs_predicted(frame: pl.DataFrame) -> alt.Chart:
+    """Measured on the real product against the simulator's prediction, one dot each, on a y = x line.
+
+    ``frame``: :func:`labcdn.balancing.live_study.comparison` (columns check,
+    product, quantity, unit, predicted, measured); one panel per unit.
+    """
+    data = frame.filter(pl.col("predicted") > 0, pl.col("measured") > 0)
+    lo = float(min(data["predicted"].min(), data["measured"].min()))
+    hi = float(max(data["predicted"].max(), data["measured"].max()))
+    diag = pl.DataFrame({"predicted": [lo, hi], "measured": [lo, hi]})
+    scale = alt.Scale(type="log", domain=[lo, hi])
+    line = alt.Chart(diag).mark_line(color="#bab0ac", strokeDash=[4, 3]).encode(
+        x=alt.X("predicted:Q", scale=scale), y=alt.Y("measured:Q", scale=scale))
+    dots = alt.Chart(data).mark_point(size=70, filled=True).encode(
+        x=alt.X("predicted:Q", title="predicted by the simulator", scale=scale),
+        y=alt.Y("measured:Q", title="measured on the real product", scale=scale),
+        color=alt.Color("product:N", scale=alt.Scale(domain=["haproxy", "nginx", "pen"],
+                                                     range=["#4c78a8", "#54a24b", "#f58518"])),
+        shape=alt.Shape("check:N", title="comparison"),
+        tooltip=["product", "check", "quantity", "unit", alt.Tooltip("predicted:Q", format=".4g"),
+                 alt.Tooltip("measured:Q", format=".4g")],
+    )
+    return (line + dots).properties(width=WIDTH, height=WIDTH,
+                                    title="Real HAProxy, NGINX and Pen against the simulator (log-log)")

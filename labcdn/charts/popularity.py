@@ -5,6 +5,8 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
+from labcdn.popularity.figures import STORAGE_RATIO
+
 RANKING_COLORS = alt.Scale(domain=["file", "title"], range=["#1f77b4", "#d62728"])
 WIDTH = 420
 HEIGHT = 260
@@ -48,12 +50,12 @@ def efficiency_curves(curves: pl.DataFrame, target: float | None = None):
     return alt.layer(*layers).properties(width=WIDTH, height=HEIGHT, title="Efficiency–storage curves")
 
 
-def ratio_by_parameter(sweep: pl.DataFrame, parameter: str, title: str, published: float = 0.5):
+def ratio_by_parameter(sweep: pl.DataFrame, parameter: str, title: str, published: float = STORAGE_RATIO):
     """The storage ratio as one parameter moves, with the published ~0.5 as a rule.
 
     ``sweep``: :func:`labcdn.popularity.ratio_sweep`'s frame. ``published``: "the same
-    caching efficiency with about half the storage" (Vora, Deek, Livengood, "Content
-    Popularity for Open Connect", Netflix TechBlog, 2018).
+    caching efficiency with about half the storage" (:data:`labcdn.popularity.STORAGE_RATIO`;
+    the switch was in 2016).
     """
     data = sweep.filter(pl.col("parameter") == parameter)
     line = (
@@ -125,3 +127,79 @@ def turnover(summary: pl.DataFrame) -> alt.Chart:
         .properties(width=220, height=160)
         .resolve_scale(x="independent")
     )
+
+
+def waterfall(steps: pl.DataFrame, published: float):
+    """The headline's waterfall: each step's change as a floating bar, its seed band as a whisker.
+
+    ``steps``: :func:`labcdn.popularity.waterfall`'s ``steps`` frame (``step, label,
+    source_short, ratio, delta, p05, p95``). ``published``: the published ratio, drawn
+    as a dashed rule.
+    """
+    data = steps.with_columns((pl.col("ratio") - pl.col("delta")).alias("start"))
+    order = data["label"].to_list()
+    x = alt.X("label:N", title=None, sort=order, axis=alt.Axis(labelAngle=0, labelLimit=200))
+    base = alt.Chart(data).encode(x=x)
+    bars = base.mark_bar(size=60).encode(
+        y=alt.Y("start:Q", title="storage ratio, file ÷ title", scale=alt.Scale(domain=[0, 0.6])),
+        y2="ratio:Q",
+        color=alt.condition(alt.datum.step == 0, alt.value("#7f7f7f"), alt.value("#1f77b4")),
+        tooltip=["label", "source_short", alt.Tooltip("ratio:Q", format=".3f"), alt.Tooltip("delta:Q", format="+.3f"),
+                 alt.Tooltip("p05:Q", format=".3f"), alt.Tooltip("p95:Q", format=".3f")],
+    )
+    band = base.mark_rule(strokeWidth=2, color="black").encode(y="p05:Q", y2="p95:Q")
+    value = base.mark_text(dy=-10, fontSize=11).encode(y="ratio:Q", text=alt.Text("ratio:Q", format=".2f"))
+    source = base.mark_text(dy=14, fontSize=9, color="#444").encode(y=alt.datum(0), text="source_short:N")
+    rule = alt.Chart(pl.DataFrame({"published": [published]})).mark_rule(strokeDash=[6, 3], color="#d62728").encode(
+        y="published:Q")
+    note = alt.Chart(pl.DataFrame({"published": [published], "text": [f"published ~{published}"]})).mark_text(
+        align="left", dx=4, dy=-6, color="#d62728").encode(y="published:Q", x=alt.value(0), text="text:N")
+    return alt.layer(bars, band, value, source, rule, note).properties(
+        width=WIDTH + 120, height=HEIGHT, title="From today's exact ratio to the grounded 2016 headline")
+
+
+def sensitivity(frame: pl.DataFrame, parameter: str, title: str, published: float, log: bool = False):
+    """The headline ratio as one assumption moves over its range (``frame``: ``parameter, value, ratio``)."""
+    data = frame.filter(pl.col("parameter") == parameter)
+    scale = alt.Scale(type="log") if log else alt.Scale(zero=False)
+    line = alt.Chart(data).mark_line(point=True).encode(
+        x=alt.X("value:Q", title=title, scale=scale),
+        y=alt.Y("ratio:Q", title="storage ratio", scale=alt.Scale(domain=[0, 0.6])),
+        tooltip=["value", alt.Tooltip("ratio:Q", format=".3f")])
+    rule = alt.Chart(pl.DataFrame({"published": [published]})).mark_rule(strokeDash=[6, 3], color="#d62728").encode(
+        y="published:Q")
+    return alt.layer(line, rule).properties(width=200, height=160)
+
+
+def headline_slider(grid: pl.DataFrame, eras: list[str], qualities: list[float], *, target: float):
+    """Kernel-free: efficiency curves for every (era, prediction quality), picked by a radio and a slider.
+
+    ``grid``: ``era, quality, ranking, capacity_fraction, efficiency, ratio``; ``quality`` is
+    log10 of the factor on the derived sessions per day, evenly spaced over ``qualities``.
+    """
+    step = float(qualities[1] - qualities[0]) if len(qualities) > 1 else 1.0
+    era = alt.param(name="era", value=eras[0], bind=alt.binding_radio(options=eras, name="era "))
+    quality = alt.param(name="quality", value=0.0, bind=alt.binding_range(
+        min=float(qualities[0]), max=float(qualities[-1]), step=step,
+        name="prediction quality: log10(sessions counted ÷ derived) "))
+    pick = (alt.datum.era == era) & (alt.expr.abs(alt.datum.quality - quality) < step / 2)
+    curves = efficiency_curves(grid.select("era", "quality", "ranking", "capacity_fraction", "efficiency"),
+                               target=target)
+    ratio = (grid.group_by("era", "quality", maintain_order=True).agg(pl.col("ratio").first())
+             .with_columns(pl.format("storage ratio {}", pl.col("ratio").round(3)).alias("text")))
+    label = alt.Chart(ratio).mark_text(align="left", fontSize=13).encode(
+        x=alt.value(10), y=alt.value(12), text="text:N").transform_filter(pick)
+    layers = [layer.transform_filter(pick) if i < 2 else layer for i, layer in enumerate(curves.layer)]
+    return alt.layer(*layers, label).add_params(era, quality).properties(
+        width=WIDTH, height=HEIGHT, title="Efficiency–storage curves: pick the era and the prediction quality")
+
+
+def ladder_sensitivity(frame: pl.DataFrame, published: float):
+    """Bars: the headline with each assumed group of codec families left out (``without, ratio``)."""
+    bars = alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("without:N", title="2016 ladder without", sort=frame["without"].to_list()),
+        x=alt.X("ratio:Q", title="storage ratio, file ÷ title", scale=alt.Scale(domain=[0, 0.6])),
+        tooltip=["without", "files_per_global_episode", alt.Tooltip("ratio:Q", format=".3f")])
+    rule = alt.Chart(pl.DataFrame({"published": [published]})).mark_rule(strokeDash=[6, 3], color="#d62728").encode(
+        x="published:Q")
+    return alt.layer(bars, rule).properties(width=WIDTH, height=110)

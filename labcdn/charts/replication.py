@@ -1,7 +1,7 @@
 """Charts for the replication and tiers chapter: polars frames in, Altair charts out.
 
 Every builder takes a small frame from :mod:`labcdn.replication` or
-:mod:`labcdn.tiers` (per server, per title, per tier: at most a few thousand
+:mod:`labcdn.replication` (per server, per title, per tier: at most a few thousand
 rows) and gives each copy rule, tier and routing the same colour everywhere.
 """
 
@@ -137,7 +137,7 @@ def balls_into_bins(frame: pl.DataFrame) -> alt.LayerChart:
 def ram_titles(frame: pl.DataFrame, band: tuple[float, float] = (0.10, 0.20), bins: int = 20) -> alt.HConcatChart:
     """Which titles RAM serves: cumulative traffic by title rank, and each title's share from RAM.
 
-    ``frame``: :func:`labcdn.tiers.ram_by_title` (``rank, traffic_share, ram_share``);
+    ``frame``: :func:`labcdn.replication.ram_by_title` (``rank, traffic_share, ram_share``);
     ``band``: the published share of titles served from RAM, shaded on both panels;
     ``bins``: equal groups of titles (by rank) whose traffic-weighted RAM share is drawn as a line.
     """
@@ -177,7 +177,7 @@ def ram_titles(frame: pl.DataFrame, band: tuple[float, float] = (0.10, 0.20), bi
 def tier_shares(frame: pl.DataFrame, title: str = "Which tier carries the traffic") -> alt.HConcatChart:
     """Traffic share and bytes stored per tier.
 
-    ``frame``: :func:`labcdn.tiers.tier_shares` (``tier, traffic_share, files, stored_tb``).
+    ``frame``: :func:`labcdn.replication.tier_shares` (``tier, traffic_share, files, stored_tb``).
     """
     data = frame.select("tier", pl.col("traffic_share").round(4), pl.col("stored_tb").round(3), "files")
     order, scale = _scale(data, "tier", TIER_COLORS)
@@ -213,7 +213,7 @@ def explorer(servers: pl.DataFrame, tiers: pl.DataFrame, title: str) -> alt.VCon
     """The widget's view: the cluster's per-server utilisation above the tiered site's traffic per tier.
 
     ``servers``: ``state, utilisation`` per live server (``state``: intact / failed);
-    ``tiers``: :func:`labcdn.tiers.tier_shares`.
+    ``tiers``: :func:`labcdn.replication.tier_shares`.
     """
     return alt.vconcat(server_profile(servers, "state", title=title, palette=STATE_COLORS),
                        tier_shares(tiers, title="Tiered site: traffic per tier")).resolve_scale(color="independent")

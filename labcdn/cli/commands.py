@@ -10,7 +10,6 @@ this module imports nothing from it.
 from __future__ import annotations
 
 import argparse
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -40,7 +39,8 @@ def command(name: str, help: str, add_arguments=lambda parser: None):
 
 
 def _datasets_args(parser):
-    parser.add_argument("--verify", action="store_true", help="check each present file's sha256")
+    parser.add_argument("--verify", action="store_true",
+                        help="check each file's sha256 against the published file's; exit 2 on any mismatch")
 
 
 @command("datasets", "the real data sets: where each is read from, its public source, whether it is present",
@@ -49,18 +49,31 @@ def datasets_command(args) -> dict:
     from labcdn import datasets
 
     out = {"data_dir": str(datasets.data_dir()), "files": {}}
+    checked = datasets.verify_all().rows_by_key("key", named=True, unique=True) if args.verify else {}
     for entry in datasets.DATA_FILES:
-        path = datasets.data_dir() / entry.path
-        info = {"path": str(path), "present": path.is_file(), "rows": entry.rows, "source": entry.source}
-        if args.verify and path.is_file():
-            info["sha256_ok"] = hashlib.sha256(path.read_bytes()).hexdigest() == entry.sha256
+        try:
+            path, present = datasets.data_path(entry.key), True
+        except datasets.DataNotFound:
+            path, present = datasets.data_dir() / entry.path, False
+        info = {"path": str(path), "present": present, "rows": entry.rows, "source": entry.source}
+        if args.verify:
+            info["sha256_ok"] = checked[entry.key]["status"] == "ok"
         out["files"][entry.key] = info
+    bad = [f"{row['path']}: {row['status']}" + (f" (sha256 {row['actual']}, expected {row['expected']})"
+                                                 if row["status"] == "mismatch" else "")
+           for row in checked.values() if row["status"] != "ok"]
+    if bad:
+        raise ValueError("; ".join(bad))
     return out
 
 
 def _caching_args(parser):
     parser.add_argument("--trace", default="061807.24", choices=["061807.24", "012908.S1"],
-                        help="UMass campus YouTube trace (default: %(default)s)")
+                        help="UMass campus YouTube trace (default: %(default)s); 012908.S1 needs --lenient")
+    parser.add_argument("--lenient", action="store_true",
+                        help="skip malformed lines (012908.S1's last line) and report each on stderr")
+    parser.add_argument("--no-verify", action="store_true",
+                        help="load a deliberately different trace file (no sha256 check; still parsed strictly)")
     parser.add_argument("--capacity-fraction", type=float, default=0.05,
                         help="cache size as a fraction of the trace's distinct objects (default: %(default)s)")
 
@@ -68,11 +81,16 @@ def _caching_args(parser):
 @command("caching", "reactive policies (LRU, FIFO, LFU, Belady) and a ranked fill on a real request trace",
          _caching_args)
 def caching_command(args) -> dict:
+    import sys
+
     from labcdn import caching, datasets
     from labcdn._validation import check_range
 
     check_range("capacity_fraction", args.capacity_fraction, 0.0, 1.0, low_open=True)
-    ids, _ = datasets.request_trace(datasets.load_umass_youtube(args.trace).frame)
+    loaded = datasets.load_umass_youtube(args.trace, lenient=args.lenient, verify=not args.no_verify)
+    for bad in loaded.skipped:
+        print(f"labcdn caching: skipped {bad.file}, line {bad.line}: {bad.reason}", file=sys.stderr)
+    ids, _ = datasets.request_trace(loaded.frame)
     sizes = np.ones_like(ids)  # the trace has no sizes: every video counts as one unit
     n_obj = int(ids.max()) + 1
     capacity = max(1, round(args.capacity_fraction * n_obj))
@@ -81,6 +99,7 @@ def caching_command(args) -> dict:
     second = caching.hit_ratio_curves(ids, sizes, [capacity], train_until=half)
     return {
         "trace": args.trace,
+        "skipped_lines": [{"file": s.file, "line": s.line, "reason": s.reason} for s in loaded.skipped],
         "capacity_objects": capacity,
         **caching.one_hit_wonders(ids),
         "hit_ratio_whole_trace": dict(zip(whole["policy"], whole["hit_ratio"], strict=True)),
@@ -95,6 +114,7 @@ def _ranking_args(parser):
     parser.add_argument("--zipf", type=float, default=None, help="title Zipf exponent (default: DemandParams)")
     parser.add_argument("--titles", type=int, default=500, help="titles in the catalogue")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seeds", type=int, default=20, help="seeds in the headline's band (default: %(default)s)")
 
 
 @command("ranking", "file- vs title-level ranking: the storage each needs for the same caching efficiency",
@@ -112,45 +132,61 @@ def ranking_command(args) -> dict:
     s = popularity.study(cp, dp, args.target, args.seed, catalogue=cat)
     fpt = cat.files_per_title()
     global_episodes = fpt[(cat.scope == popularity.SCOPES.index("global")) & ~cat.is_film]
+    h = popularity.waterfall(args.target, seed=args.seed, n_seeds=args.seeds, n_titles=args.titles)
     return {
-        "file_vs_title_storage_ratio": s.ratio,
-        "published_ratio": 0.5,
+        "file_vs_title_storage_ratio": h.ratio,
+        "file_vs_title_storage_ratio_exact_today": h.ratio_exact_today,
+        "published_ratio": popularity.STORAGE_RATIO,
+        "switch_year": popularity.SWITCH_YEAR,
+        "steps": [{k: row[k] for k in ("key", "label", "source", "ratio", "delta", "p05", "p95")}
+                  for row in h.steps.iter_rows(named=True)],
+        "seeds": {"n": h.n_seeds, "first": args.seed, "ratio_p05": h.ratio_p05, "ratio_p95": h.ratio_p95},
+        "sessions_per_appliance_day": h.sessions_per_day,
+        "exact_today": {
+            "ratio": s.ratio,
+            "target_efficiency": s.target_efficiency,
+            "file_storage_fraction": s.file_storage_fraction,
+            "title_storage_fraction": s.title_storage_fraction,
+            "capacity_fraction": s.capacity_fraction,
+            "file_efficiency": s.file_efficiency,
+            "title_efficiency": s.title_efficiency,
+            "concentration": args.concentration,
+            "zipf_exponent": dp.zipf_exponent,
+        },
         "target_efficiency": s.target_efficiency,
-        "file_storage_fraction": s.file_storage_fraction,
-        "title_storage_fraction": s.title_storage_fraction,
-        "capacity_fraction": s.capacity_fraction,
-        "file_efficiency": s.file_efficiency,
-        "title_efficiency": s.title_efficiency,
         "files_per_global_episode": float(np.median(global_episodes)) if global_episodes.size else None,
         "parameters": {"titles": args.titles, "concentration": args.concentration,
-                       "zipf_exponent": dp.zipf_exponent, "seed": args.seed},
+                       "zipf_exponent": dp.zipf_exponent, "seed": args.seed, "seeds": args.seeds},
     }
 
 
 def _prediction_args(parser):
-    parser.add_argument("--days", type=int, default=28, help="days simulated")
-    parser.add_argument("--capacity-fraction", type=float, default=0.05,
-                        help="appliance size as a share of the catalogue's bytes")
-    parser.add_argument("--budget-fraction", type=float, default=0.065,
+    # defaults None: the chapter's NightlyParams (read when the command runs, so the CLI starts without the model)
+    parser.add_argument("--days", type=int, default=None, help="days simulated (default: NightlyParams, 28)")
+    parser.add_argument("--capacity-fraction", type=float, default=None,
+                        help="appliance size as a share of the catalogue's bytes (default: NightlyParams, 0.05)")
+    parser.add_argument("--budget-fraction", type=float, default=None,
                         help="bytes that may be filled per night, as a share of the appliance "
-                             "(6.5 TB on a 100 TB appliance)")
+                             "(default: NightlyParams, 6.5 TB on a 100 TB appliance)")
     parser.add_argument("--seed", type=int, default=0)
 
 
 @command("prediction", "next-day efficiency of the nightly fill for each predictor, against the oracle",
          _prediction_args)
 def prediction_command(args) -> dict:
+    from dataclasses import replace
+
     from labcdn import prediction
 
-    result = prediction.run(n_days=args.days, capacity_fraction=args.capacity_fraction,
-                         budget_fraction=args.budget_fraction, seed=args.seed, progress=True)
-    summary = result.summary
+    given = {"n_days": args.days, "capacity_fraction": args.capacity_fraction, "budget_fraction": args.budget_fraction}
+    params = replace(prediction.NightlyParams(), seed=args.seed, **{k: v for k, v in given.items() if v is not None})
+    summary = prediction.run(params, progress=True).summary
     return {
         "efficiency": dict(zip(summary["method"], summary["efficiency"], strict=True)),
         "oracle_efficiency": dict(zip(summary["method"], summary["oracle_efficiency"], strict=True)),
         "churn_mean": dict(zip(summary["method"], summary["churn_mean"], strict=True)),
-        "parameters": {"days": args.days, "capacity_fraction": args.capacity_fraction,
-                       "budget_fraction": args.budget_fraction, "seed": args.seed},
+        "parameters": {"days": params.n_days, "capacity_fraction": params.capacity_fraction,
+                       "budget_fraction": params.budget_fraction, "seed": params.seed},
     }
 
 
@@ -183,6 +219,35 @@ def balancing_command(args) -> dict:
     return balancing.summary()
 
 
+def _balancers_args(parser):
+    parser.add_argument("--save", metavar="PATH",
+                        help="also write the results with machine, versions, date and command to PATH "
+                             "(the committed copy is data/measurements/balancers.json)")
+
+
+@command("balancers", "real HAProxy, NGINX and Pen on loopback, measured against the simulator", _balancers_args)
+def balancers_command(args) -> dict:
+    import json
+    import sys
+
+    from tqdm.auto import tqdm
+
+    from labcdn.balancing import live, live_study
+
+    with tqdm(total=13, desc="live balancers", file=sys.stderr, leave=False) as bar:
+        try:
+            results = live_study.measure(progress=lambda label: (bar.set_postfix_str(label), bar.update(1)))
+        except live.ProductMissing as exc:
+            raise ValueError(str(exc)) from exc
+    if args.save:
+        argv = "labcdn balancers --json" + (f" --save {args.save}" if args.save else "")
+        record = {"provenance": live_study.provenance(argv), "results": results}
+        with open(args.save, "w") as fh:
+            json.dump(record, fh, indent=1, sort_keys=False)
+            fh.write("\n")
+    return results
+
+
 def _orchestration_args(parser):
     parser.add_argument("--nodes", type=int, default=10_000, help="cluster size for the scheduling headline")
     parser.add_argument("--no-trace", action="store_true", help="skip the Alibaba trace replay")
@@ -198,10 +263,10 @@ def orchestration_command(args) -> dict:
 
 def _sweep_args(parser):
     # dest: the CLI keeps the subcommand's name in args.study. No choices=: listing the studies would import
-    # every model on each CLI start; a wrong name is reported with the valid ones (labcdn.studies.get).
+    # every model on each CLI start; a wrong name is reported with the valid ones (labcdn.sweep.registry.get).
     parser.add_argument("--study", dest="sweep_study", required=True, metavar="STUDY",
                         help="study whose model is swept: ranking, prediction, hashing, serving, balancing, "
-                             "orchestration, replication (labcdn.studies)")
+                             "orchestration, replication (labcdn.sweep.STUDIES)")
     parser.add_argument("--grid", action="append", required=True, metavar="GRID",
                         help="JSON ({\"name\": [values]} or a list of points) or name=v1,v2 pairs; "
                              "name=start:stop:count for evenly spaced values; repeat to add parameters")

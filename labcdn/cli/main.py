@@ -64,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         metrics = _jsonable(COMMANDS[args.study].run(args))
-    except ValueError as exc:
+    except (ValueError, FileNotFoundError) as exc:  # FileNotFoundError: a data file or input is missing
         parser.exit(2, f"labcdn {args.study}: error: {exc}\n")
     if args.json:
         json.dump(metrics, sys.stdout, sort_keys=False)

@@ -1,14 +1,24 @@
-"""Where the published data files live, whom to credit, and the errors a loader raises.
+"""Where the published data files live, whom to credit, how they are checked, and the errors a loader raises.
 
 Five files published by others (see :data:`DATA_FILES` or :func:`sources`) are read from
-:func:`data_dir` -- ``$LABCDN_DATA`` when set, else ``../shared/data`` beside the repository -- and
-never committed. A missing file raises :class:`DataNotFound` naming the expected path, the variable
-to set and where to get the file; a row a loader cannot trust raises :class:`MalformedLine` naming
-the file and its 1-based line.
+:func:`data_dir` -- ``$LABCDN_DATA`` when set, else the repository's ``data/`` folder, where each is
+committed as the original file compressed with xz (``<path>.xz``; ``scripts/build_data.py`` makes
+them from the originals). A folder may hold either form: ``<path>`` is read as it is, ``<path>.xz``
+is decompressed first.
+
+Every read of a registered file is checked against the sha256 of the file as published (of the
+decompressed bytes, so the check means "this is the published file"); a mismatch raises
+:class:`ChecksumMismatch` naming the file, the expected and the actual digest, unless the caller
+passes ``verify=False`` for a deliberately different file. A missing file raises
+:class:`DataNotFound` naming the expected path; an empty file, or one with a header and no rows,
+raises :class:`EmptyDataFile`; a row a loader cannot trust raises :class:`MalformedLine` naming the
+file and its 1-based line.
 """
 
 from __future__ import annotations
 
+import hashlib
+import lzma
 import os
 from pathlib import Path
 from types import MappingProxyType
@@ -25,12 +35,44 @@ class DataNotFound(FileNotFoundError):
     """A data file is not where the loader looked; the message says where to put it and where to get it."""
 
 
-class MalformedLine(ValueError):
+class BadDataFile(ValueError):
+    """A data file that a loader refuses as a whole; ``file`` names it, the message says why."""
+
+    def __init__(self, file, message):
+        self.file = str(file)
+        super().__init__(message)
+
+    def __reduce__(self):
+        return type(self), (self.file, str(self))
+
+
+class EmptyDataFile(BadDataFile):
+    """A data file with no rows: empty, or a header alone."""
+
+
+class ChecksumMismatch(BadDataFile):
+    """A registered file whose bytes are not those published; ``expected`` and ``actual`` sha256 digests."""
+
+    def __init__(self, file, expected, actual):
+        self.expected, self.actual = expected, actual
+        super().__init__(
+            file,
+            f"{file}: sha256 {actual} is not the published file's {expected}; the file is damaged, cut short "
+            f"or another file (restore it with `git checkout data/`, or pass verify=False / --no-verify to "
+            f"load a deliberately different file)",
+        )
+
+    def __reduce__(self):
+        return type(self), (self.file, self.expected, self.actual)
+
+
+class MalformedLine(BadDataFile):
     """A line of a data file that cannot be read as a row; ``file``, ``line`` (1-based), ``text``, ``reason``."""
 
     def __init__(self, file, line, text, reason, hint=""):
-        self.file, self.line, self.text, self.reason = str(file), int(line), text, reason
-        super().__init__(f"{self.file}, line {self.line}: {reason}: {text!r}{hint}")
+        self.line, self.text, self.reason = int(line), text, reason
+        shown = text if len(text) <= 200 else f"{text[:200]}... ({len(text):,} characters)"
+        super().__init__(file, f"{file}, line {self.line}: {reason}: {shown!r}{hint}")
 
     def __reduce__(self):
         return type(self), (self.file, self.line, self.text, self.reason)
@@ -62,7 +104,8 @@ _ALIBABA_CITATION = (
     "GPU-Sharing Workloads with Fragmentation Gradient Descent', USENIX ATC 2023"
 )
 
-#: The registry. Row counts and sha256 digests are those of ../shared/data/README.md.
+#: The registry. Row counts and sha256 digests (of the files as published, uncompressed) are also in
+#: data/README.md; tests/test_datasets.py checks that the two agree.
 DATA_FILES: tuple[DataFile, ...] = (
     DataFile(
         "netflix_top10",
@@ -106,6 +149,10 @@ DATA_FILES: tuple[DataFile, ...] = (
     ),
 )
 _BY_KEY = MappingProxyType({f.key: f for f in DATA_FILES})
+_BY_NAME = MappingProxyType({Path(f.path).name: f for f in DATA_FILES})
+#: The suffix of the compressed copies committed in data/.
+COMPRESSED_SUFFIX = ".xz"
+_REPO_DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def data_dir() -> Path:
@@ -114,17 +161,18 @@ def data_dir() -> Path:
     Returns
     -------
     pathlib.Path
-        ``$LABCDN_DATA`` when that variable is set and not empty, else ``<repo>/../shared/data``
-        where ``<repo>`` is the folder holding the ``labcdn`` package. The folder may not exist.
+        ``$LABCDN_DATA`` when that variable is set and not empty, else ``<repo>/data`` where
+        ``<repo>`` is the folder holding the ``labcdn`` package (the committed, compressed copies).
+        The folder may not exist.
     """
     env = os.environ.get(ENV_VAR)
     if env:
         return Path(env).expanduser()
-    return Path(__file__).resolve().parents[2].parent / "shared" / "data"
+    return _REPO_DATA
 
 
 def data_path(key: str) -> Path:
-    """The path of a registered file, checked to exist.
+    """The path of a registered file, checked to exist (not read, so not verified).
 
     Parameters
     ----------
@@ -134,15 +182,89 @@ def data_path(key: str) -> Path:
     Returns
     -------
     pathlib.Path
-        ``data_dir() / <relative path>``.
+        ``data_dir() / <relative path>`` when that file exists, else the same path with ``.xz``
+        appended (the compressed copy).
 
     Raises
     ------
     DataNotFound
-        If the file is not there; the message names the path, ``$LABCDN_DATA`` and the public source.
+        If neither is there; the message names the path, ``$LABCDN_DATA`` and the public source.
     """
     check_choice("key", key, _BY_KEY)
     return _existing(data_dir() / _BY_KEY[key].path, _BY_KEY[key])
+
+
+def read_data(path, *, verify=True) -> bytes:
+    """The bytes of a data file as published: decompressed when it ends in ``.xz``, checked when registered.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file. One whose name (less ``.xz``) is that of a registered file is checked against
+        that file's sha256.
+    verify : bool
+        ``False`` skips the check, for a deliberately different file under a registered name.
+
+    Returns
+    -------
+    bytes
+        The file's content, uncompressed.
+
+    Raises
+    ------
+    DataNotFound
+        If the file is missing.
+    BadDataFile
+        If a ``.xz`` file cannot be decompressed.
+    ChecksumMismatch
+        If the file is registered, ``verify`` is true and its sha256 differs from the registry's.
+    """
+    if not isinstance(verify, bool):
+        raise ValueError(f"verify={verify!r} must be True or False")
+    path = Path(path)
+    entry = _BY_NAME.get(path.name.removesuffix(COMPRESSED_SUFFIX))
+    if not path.is_file():
+        raise DataNotFound(f"data file {path} not found")
+    data = path.read_bytes()
+    if path.name.endswith(COMPRESSED_SUFFIX):
+        try:
+            data = lzma.decompress(data, format=lzma.FORMAT_XZ)
+        except lzma.LZMAError as exc:
+            raise BadDataFile(path, f"{path}: not a valid xz file ({exc}); restore it with `git checkout data/`") from None
+    if verify and entry is not None:
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != entry.sha256:
+            raise ChecksumMismatch(path, entry.sha256, actual)
+    return data
+
+
+def verify_all() -> pl.DataFrame:
+    """Check every registered file under :func:`data_dir` against its sha256.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row per file: ``key``, ``path`` (the file read, or the one expected when missing),
+        ``status`` (``"ok"``, ``"missing"``, ``"mismatch"`` or ``"unreadable"``), ``expected`` and
+        ``actual`` sha256 (``actual`` null unless read).
+    """
+    rows = []
+    for entry in DATA_FILES:
+        row = {"key": entry.key, "path": str(data_dir() / entry.path), "expected": entry.sha256, "actual": None}
+        try:
+            path = data_path(entry.key)
+            row["path"] = str(path)
+            read_data(path, verify=True)
+            row.update(status="ok", actual=entry.sha256)
+        except DataNotFound:
+            row["status"] = "missing"
+        except ChecksumMismatch as exc:
+            row.update(status="mismatch", actual=exc.actual)
+        except BadDataFile:
+            row["status"] = "unreadable"
+        rows.append(row)
+    return pl.DataFrame(rows, schema={"key": pl.String, "path": pl.String, "status": pl.String,
+                                      "expected": pl.String, "actual": pl.String})
 
 
 def sources() -> pl.DataFrame:
@@ -164,10 +286,13 @@ def sources() -> pl.DataFrame:
 def _existing(path: Path, entry: DataFile, hint: str = "") -> Path:
     if path.is_file():
         return path
+    compressed = path.with_name(path.name + COMPRESSED_SUFFIX)
+    if not path.name.endswith(COMPRESSED_SUFFIX) and compressed.is_file():
+        return compressed
     raise DataNotFound(
-        f"data file {path} not found{hint}. labcdn's copy of this data set is {entry.path} in ${ENV_VAR} "
-        f"when set, else in ../shared/data beside the repository (now: {data_dir()}). "
-        f"Public source: {entry.source}. Cite: {entry.citation}."
+        f"data file {path} not found{hint}. labcdn reads {entry.path} (or {entry.path}{COMPRESSED_SUFFIX}) "
+        f"from ${ENV_VAR} when set, else from the repository's data/ folder (now: {data_dir()}); "
+        f"`git checkout data/` restores the committed copy. Public source: {entry.source}. Cite: {entry.citation}."
     )
 
 
@@ -175,8 +300,17 @@ def _resolve(path, key: str, hint: str = "") -> Path:
     if path is None:
         return _existing(data_dir() / _BY_KEY[key].path, _BY_KEY[key])
     path = Path(path)
-    entry = next((f for f in DATA_FILES if Path(f.path).name == path.name), _BY_KEY[key])
+    entry = _BY_NAME.get(path.name.removesuffix(COMPRESSED_SUFFIX), _BY_KEY[key])
     return _existing(path, entry, hint)
+
+
+def _refuse_empty(path: Path, data: bytes, header: bool) -> None:
+    """Refuse a file with no rows: empty, blank, or (for a table) a header alone."""
+    body = data.strip()
+    if not body:
+        raise EmptyDataFile(path, f"{path}: the file is empty (no rows)")
+    if header and b"\n" not in body:
+        raise EmptyDataFile(path, f"{path}: the file has a header and no rows")
 
 
 def _split_lines(text: str) -> list[str]:

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 import polars as pl
 
-from labcdn.datasets.registry import MalformedLine, _resolve, _split_lines
+from labcdn.datasets.registry import MalformedLine, _refuse_empty, _resolve, _split_lines, read_data
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -30,9 +30,10 @@ class _Column(NamedTuple):
     missing: tuple[str, ...] = ()  # values read as null (always include ""); with none, empty is malformed
 
 
-def _read_table(path: Path, columns, separator: str, checks) -> pl.DataFrame:
+def _read_table(path: Path, columns, separator: str, checks, verify: bool) -> pl.DataFrame:
     """Read a delimited file with an explicit schema, then run row ``checks`` (expr, reason)."""
-    data = path.read_bytes()
+    data = read_data(path, verify=verify)
+    _refuse_empty(path, data, header=True)
     lines = _split_lines(_decode(path, data))
     names = [c.name for c in columns]
     if not lines or lines[0].split(separator) != names:
@@ -91,13 +92,16 @@ _NETFLIX_COLUMNS = (
 )
 
 
-def load_netflix_top10(path=None) -> pl.DataFrame:
+def load_netflix_top10(path=None, *, verify=True) -> pl.DataFrame:
     """Netflix's weekly global Top-10 lists, one row per (week, category, rank).
 
     Parameters
     ----------
     path : str or pathlib.Path, optional
         The TSV file; default ``data_dir() / "netflix_top10/all-weeks-global.tsv"``.
+    verify : bool
+        Check the file against the published file's sha256 (default). ``False`` loads a
+        deliberately different file under the registered name; it is still parsed strictly.
 
     Returns
     -------
@@ -112,9 +116,14 @@ def load_netflix_top10(path=None) -> pl.DataFrame:
     ------
     DataNotFound
         If the file is missing.
+    ChecksumMismatch
+        If ``verify`` and the file is a registered one whose sha256 differs from the published file's.
+    EmptyDataFile
+        If the file is empty or holds a header alone.
     MalformedLine
         For the first line with the wrong header or field count, an empty or unparsable value, a rank
-        outside 1-10, a negative count or runtime, or fewer than one cumulative week.
+        outside 1-10 or repeated within its week and category, a negative count or runtime, or fewer
+        than one cumulative week.
 
     References
     ----------
@@ -126,8 +135,10 @@ def load_netflix_top10(path=None) -> pl.DataFrame:
         (pl.col("weekly_views") >= 0, "weekly_views must be >= 0"),
         ((pl.col("runtime") >= 0) & pl.col("runtime").is_finite(), "runtime must be finite and >= 0"),
         (pl.col("cumulative_weeks_in_top_10") >= 1, "cumulative_weeks_in_top_10 must be >= 1"),
+        (pl.struct("week", "category", "weekly_rank").is_first_distinct(),
+         "weekly_rank repeats an earlier row of the same week and category"),
     )
-    return _read_table(_resolve(path, "netflix_top10"), _NETFLIX_COLUMNS, "\t", checks)
+    return _read_table(_resolve(path, "netflix_top10"), _NETFLIX_COLUMNS, "\t", checks, verify)
 
 
 _POD_COLUMNS = (
@@ -156,13 +167,16 @@ def _non_negative(*names):
     return tuple((pl.col(n) >= 0, f"{n} must be >= 0") for n in names)
 
 
-def load_alibaba_pods(path=None) -> pl.DataFrame:
+def load_alibaba_pods(path=None, *, verify=True) -> pl.DataFrame:
     """The pods of Alibaba's PAI GPU cluster trace (2023), one row per pod.
 
     Parameters
     ----------
     path : str or pathlib.Path, optional
         The CSV file; default ``data_dir() / "alibaba_gpu_v2023/openb_pod_list_default.csv"``.
+    verify : bool
+        Check the file against the published file's sha256 (default). ``False`` loads a
+        deliberately different file under the registered name; it is still parsed strictly.
 
     Returns
     -------
@@ -177,6 +191,10 @@ def load_alibaba_pods(path=None) -> pl.DataFrame:
     ------
     DataNotFound
         If the file is missing.
+    ChecksumMismatch
+        If ``verify`` and the file is a registered one whose sha256 differs from the published file's.
+    EmptyDataFile
+        If the file is empty or holds a header alone.
     MalformedLine
         For the first line with the wrong header or field count, an unparsable value, a duplicate
         name, a negative resource or time, ``gpu_milli`` above 1000, or times out of order
@@ -195,16 +213,19 @@ def load_alibaba_pods(path=None) -> pl.DataFrame:
         (pl.col("deletion_time") >= pl.col("creation_time"), "deletion_time must be >= creation_time"),
         (pl.col("deletion_time") >= pl.col("scheduled_time"), "deletion_time must be >= scheduled_time"),
     )
-    return _read_table(_resolve(path, "alibaba_pods"), _POD_COLUMNS, ",", checks)
+    return _read_table(_resolve(path, "alibaba_pods"), _POD_COLUMNS, ",", checks, verify)
 
 
-def load_alibaba_nodes(path=None) -> pl.DataFrame:
+def load_alibaba_nodes(path=None, *, verify=True) -> pl.DataFrame:
     """The nodes of Alibaba's PAI GPU cluster trace (2023), one row per node.
 
     Parameters
     ----------
     path : str or pathlib.Path, optional
         The CSV file; default ``data_dir() / "alibaba_gpu_v2023/openb_node_list_all_node.csv"``.
+    verify : bool
+        Check the file against the published file's sha256 (default). ``False`` loads a
+        deliberately different file under the registered name; it is still parsed strictly.
 
     Returns
     -------
@@ -216,9 +237,14 @@ def load_alibaba_nodes(path=None) -> pl.DataFrame:
     ------
     DataNotFound
         If the file is missing.
+    ChecksumMismatch
+        If ``verify`` and the file is a registered one whose sha256 differs from the published file's.
+    EmptyDataFile
+        If the file is empty or holds a header alone.
     MalformedLine
         For the first line with the wrong header or field count, an unparsable value, a duplicate
-        ``sn`` or a negative resource.
+        ``sn``, a negative resource, or a GPU model named for a node without GPUs or missing for
+        one with them.
 
     References
     ----------
@@ -227,5 +253,7 @@ def load_alibaba_nodes(path=None) -> pl.DataFrame:
     checks = (
         (pl.col("sn").is_first_distinct(), "sn repeats an earlier row"),
         *_non_negative("cpu_milli", "memory_mib", "gpu"),
+        (pl.col("model").is_not_null() | (pl.col("gpu") == 0), "a node with GPUs must name their model"),
+        (pl.col("model").is_null() | (pl.col("gpu") > 0), "a node without GPUs must not name a GPU model"),
     )
-    return _read_table(_resolve(path, "alibaba_nodes"), _NODE_COLUMNS, ",", checks)
+    return _read_table(_resolve(path, "alibaba_nodes"), _NODE_COLUMNS, ",", checks, verify)

@@ -16,7 +16,14 @@ from typing import NamedTuple
 import numpy as np
 import polars as pl
 
-from labcdn.datasets.registry import MalformedLine, _resolve, _split_lines
+from labcdn.datasets.registry import (
+    EmptyDataFile,
+    MalformedLine,
+    _refuse_empty,
+    _resolve,
+    _split_lines,
+    read_data,
+)
 
 
 class SkippedLine(NamedTuple):
@@ -42,7 +49,11 @@ _UMASS_SHORT = MappingProxyType({"061807.24": "umass_youtube_061807.24", "012908
 # (2038-01-19) cannot be real: S1's last line carries half of its predecessor's timestamp (1988).
 _FIRST_TIMESTAMP = 1_108_339_200.0
 _LAST_TIMESTAMP = 2_147_483_648.0
-_IPV4 = re.compile(r"\d{1,3}(?:\.\d{1,3}){3}")
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_IPV4 = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}")
+# YouTube ids have 11 characters; the published files also hold 10- and 22-character ids and a
+# 23-character host name (28 characters at most with a suffix). Anything past 64 is not an id.
+_MAX_ID = 64
 _UMASS_FIELDS = ("timestamp", "youtube_server_ip", "client_ip", "request_kind", "video_id", "content_server_ip")
 _IP_FIELDS = (1, 2, 5)
 
@@ -69,12 +80,15 @@ def _umass_problem(fields: list[str]) -> str | None:
             return f"{_UMASS_FIELDS[j]} {fields[j]!r} is not an IPv4 address"
     if not fields[4].partition("&")[0]:
         return f"video_id {fields[4]!r} is empty"
+    if len(fields[4]) > _MAX_ID:
+        return f"video_id has {len(fields[4]):,} characters (at most {_MAX_ID})"
     if "\ufffd" in "".join(fields):
         return "bytes that are not UTF-8"
     return None
 
 
-def load_umass_youtube(name_or_path, *, lenient=False, drop_placeholders=True, drop_hostnames=True) -> Loaded:
+def load_umass_youtube(name_or_path, *, lenient=False, drop_placeholders=True, drop_hostnames=True,
+                       verify=True) -> Loaded:
     """A UMass campus YouTube trace, one row per request, in file order.
 
     Defects of the published files and how they are handled:
@@ -89,9 +103,10 @@ def load_umass_youtube(name_or_path, *, lenient=False, drop_placeholders=True, d
     - Timestamps out of order (each file is blocks of sorted requests) are kept in file order and
       flagged in ``out_of_order``; :func:`sort_by_time` sorts stably.
     - A malformed line -- wrong field count, a timestamp that is not a number or lies outside
-      [2005-02-14, 2038-01-19), an IP field that is not dotted-quad, an empty id -- raises
-      :class:`MalformedLine` naming file and line; S1's last line (timestamp 594956655, in 1988) is one.
-      With ``lenient=True`` such lines are left out and listed in ``Loaded.skipped``.
+      [2005-02-14, 2038-01-19), an IP field that is not a dotted quad of octets 0-255, an empty id or
+      one longer than 64 characters -- raises :class:`MalformedLine` naming file and line; S1's last
+      line (timestamp 594956655, in 1988) is one. With ``lenient=True`` such lines are left out and
+      listed in ``Loaded.skipped``; a file with no well-formed line is refused all the same.
     - Not repaired: 57 ids in 061807 have 10 characters (a truncated 11-character id; only 26 match a
       unique full id in the file) and a few have 22; they are kept as they are.
 
@@ -105,6 +120,9 @@ def load_umass_youtube(name_or_path, *, lenient=False, drop_placeholders=True, d
         Drop ``UMASS`` followed by six digits (the placeholder ids).
     drop_hostnames : bool
         Drop requests whose video id contains a dot (a host name, not a video).
+    verify : bool
+        Check a registered trace against the published file's sha256 (default). ``False`` loads a
+        deliberately different file under a registered name; it is still parsed strictly.
 
     Returns
     -------
@@ -119,6 +137,10 @@ def load_umass_youtube(name_or_path, *, lenient=False, drop_placeholders=True, d
     ------
     DataNotFound
         If the file is missing.
+    ChecksumMismatch
+        If ``verify`` and the file is a registered one whose sha256 differs from the published file's.
+    EmptyDataFile
+        If the file holds no line, or (``lenient``) no well-formed line.
     MalformedLine
         For the first malformed line, unless ``lenient``.
 
@@ -128,11 +150,13 @@ def load_umass_youtube(name_or_path, *, lenient=False, drop_placeholders=True, d
     network traffic at a campus network", Computer Networks 53(4), 2009. UMass Trace Repository.
     """
     for name, flag in (("lenient", lenient), ("drop_placeholders", drop_placeholders),
-                       ("drop_hostnames", drop_hostnames)):
+                       ("drop_hostnames", drop_hostnames), ("verify", verify)):
         if not isinstance(flag, bool):
             raise ValueError(f"{name}={flag!r} must be True or False")
     path = _umass_path(name_or_path)
-    lines = _split_lines(path.read_bytes().decode("utf-8", errors="replace"))
+    data = read_data(path, verify=verify)
+    _refuse_empty(path, data, header=False)
+    lines = _split_lines(data.decode("utf-8", errors="replace"))
     columns = tuple([] for _ in _UMASS_FIELDS)
     numbers, skipped = [], []
     for number, line in enumerate(lines, start=1):
@@ -140,13 +164,16 @@ def load_umass_youtube(name_or_path, *, lenient=False, drop_placeholders=True, d
         problem = _umass_problem(fields)
         if problem is not None:
             if not lenient:
-                raise MalformedLine(path, number, line, problem, " (pass lenient=True to skip it)")
+                raise MalformedLine(path, number, line, problem, " (pass lenient=True, or labcdn caching --lenient, to skip it)")
             skipped.append(SkippedLine(str(path), number, problem, line))
             continue
         fields[4] = fields[4].partition("&")[0]
         for column, value in zip(columns, fields, strict=True):
             column.append(value)
         numbers.append(number)
+    if not numbers:
+        raise EmptyDataFile(path, f"{path}: none of its {len(lines):,} lines is a well-formed request "
+                                  f"(the first: line {skipped[0].line}, {skipped[0].reason})")
     frame = pl.DataFrame(
         {**dict(zip(_UMASS_FIELDS, columns, strict=True)), "line": numbers},
         schema={"timestamp": pl.String, **dict.fromkeys(_UMASS_FIELDS[1:], pl.String), "line": pl.Int32},

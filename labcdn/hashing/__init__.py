@@ -1,4 +1,4 @@
-"""Consistent hashing: which servers get which files, and what moves when a server comes or goes.
+"""Chapter 3, "Consistent hashing": which servers get which files, and what moves when a server comes or goes.
 
 The family side by side on the same keys. Every placement is built on a
 server set and maps arrays of 64-bit key hashes (``uint64``; see

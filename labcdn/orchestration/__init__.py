@@ -1,4 +1,4 @@
-"""Kubernetes against Mesos + Marathon: scheduling and scale, high availability, autoscaling, rolling updates.
+"""Chapters 7 and 8, "Scheduling and scale" and "Operations": Kubernetes against Mesos + Marathon.
 
 =================== =====================================================================
 ``drf``             :func:`drf`: Dominant Resource Fairness, exact (Ghodsi et al. 2011)

@@ -75,13 +75,9 @@ def _scheduling(nodes, horizon):
 
 
 def _trace():
-    from labcdn.datasets import DataNotFound
     from labcdn.orchestration.trace import replay
 
-    try:
-        out = replay()
-    except DataNotFound as exc:
-        return {"available": False, "reason": str(exc).split(". ")[0]}
+    out = replay()  # the data sets are in the repository: a missing or damaged file is an error
     m = out.metrics.filter((pl.col("workload") == "all") & (pl.col("metric") == "unschedulable_tasks"))
     return {"available": True, "mode": "snapshot", "pods": out.runs["two_level"].jobs.size,
             "unschedulable_pods": {r: int(v) for r, v in zip(m["run"], m["value"], strict=True)},
@@ -101,7 +97,7 @@ def summary(*, nodes=OMEGA.reference_nodes, horizon=3600.0, trials=failover.DEFA
     trials : int
         Failover Monte Carlo trials per mechanism.
     trace : bool
-        Replay the Alibaba trace (skipped, with the reason, when its files are absent).
+        Replay the Alibaba trace (from the committed data; a missing or damaged file raises).
     progress : bool
         Show a progress bar on stderr (the whole takes a few seconds).
 

@@ -18,24 +18,22 @@
 :func:`study`                      the chapter's headline: both rankings, curves and ratio (``labcdn ranking``)
 :func:`ratio_sweep`                the ratio as each demand or catalogue parameter moves
 :func:`within_title`               share of a title's bytes its most-viewed files carry
+:func:`era`                        the 2016 or today's catalogue: ladder, languages, codec mix (:data:`ERAS`)
+:func:`predicted_study`            both rankings on views counted at one appliance (:class:`ApplianceLoad`)
+:func:`waterfall`                  the headline: today exact -> 2016 catalogue -> predictions, band over seeds
+:func:`sensitivity`                the headline as each assumption moves over its range
+:func:`ladder_sensitivity`         the headline without each assumed group of 2016 codec families
+:data:`PUBLISHED`                  the chapter's published figures with their sources (:data:`STORAGE_RATIO`, ...)
 =================================  ==========================================================
 
-Modules: :mod:`~labcdn.popularity.catalogue` (the ladder and the catalogue),
+Modules: :mod:`~labcdn.popularity.ladder` (the encoding ladder),
+:mod:`~labcdn.popularity.catalogue` (titles expanded into files),
 :mod:`~labcdn.popularity.demand` (views per file), :mod:`~labcdn.popularity.ranking`
-(fill by rank and the study).
+(fill by rank and the study), :mod:`~labcdn.popularity.figures` (published
+numbers), :mod:`~labcdn.popularity.sweep_point` (the study for :mod:`labcdn.sweep`).
 """
 
-from labcdn.popularity.catalogue import (
-    DEVICE_CLASSES,
-    KINDS,
-    LADDER_PATH,
-    SCOPES,
-    Catalogue,
-    CatalogueParams,
-    Ladder,
-    load_ladder,
-    make_catalogue,
-)
+from labcdn.popularity.catalogue import Catalogue, CatalogueParams, make_catalogue
 from labcdn.popularity.demand import (
     FAMILY_PREFERENCE,
     DemandParams,
@@ -45,8 +43,27 @@ from labcdn.popularity.demand import (
     file_views,
     title_sessions,
 )
+from labcdn.popularity.eras import ERAS, Era, era
+from labcdn.popularity.figures import (
+    APPLIANCE_GBPS_2016,
+    AV1_VIEW_SHARE,
+    FILES_PER_EPISODE,
+    LANGUAGES_2016,
+    PUBLISHED,
+    STORAGE_RATIO,
+    SWITCH_YEAR,
+)
+from labcdn.popularity.headline import Headline, ladder_sensitivity, sensitivity, waterfall
+from labcdn.popularity.ladder import DEVICE_CLASSES, KINDS, LADDER_PATH, SCOPES, Ladder, load_ladder
+from labcdn.popularity.predicted import (
+    ApplianceLoad,
+    PredictedStudy,
+    predicted_study,
+    predicted_views,
+    sessions_per_day,
+)
 from labcdn.popularity.ranking import (
-    Study,
+    RankingStudy,
     efficiency_curve,
     ratio_sweep,
     storage_needed,
@@ -56,6 +73,25 @@ from labcdn.popularity.ranking import (
 )
 
 __all__ = [
+    "APPLIANCE_GBPS_2016",
+    "AV1_VIEW_SHARE",
+    "FILES_PER_EPISODE",
+    "LANGUAGES_2016",
+    "PUBLISHED",
+    "STORAGE_RATIO",
+    "SWITCH_YEAR",
+    "ERAS",
+    "ApplianceLoad",
+    "Era",
+    "Headline",
+    "PredictedStudy",
+    "era",
+    "ladder_sensitivity",
+    "predicted_study",
+    "predicted_views",
+    "sensitivity",
+    "sessions_per_day",
+    "waterfall",
     "DEVICE_CLASSES",
     "FAMILY_PREFERENCE",
     "KINDS",
@@ -66,7 +102,7 @@ __all__ = [
     "DemandParams",
     "FileViews",
     "Ladder",
-    "Study",
+    "RankingStudy",
     "efficiency_curve",
     "family_mix",
     "file_shares",

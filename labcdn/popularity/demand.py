@@ -2,7 +2,7 @@
 
 Open Connect measures popularity as *views*: bytes streamed from a file
 divided by the file's size (Vora, Deek, Livengood, "Content Popularity for
-Open Connect", Netflix TechBlog, 2018). This module models the expected views
+Open Connect", Netflix TechBlog). This module models the expected views
 and bytes of every file of a catalogue; :mod:`labcdn.popularity.ranking` fills a cache
 from them and :mod:`labcdn.prediction.lifecycles` spreads title demand over days.
 
@@ -36,7 +36,8 @@ import polars as pl
 
 from labcdn._jit import kernel
 from labcdn._validation import check_array, check_choice, check_range
-from labcdn.popularity.catalogue import DEVICE_CLASSES, KINDS, SCOPES, Catalogue
+from labcdn.popularity.catalogue import Catalogue
+from labcdn.popularity.ladder import DEVICE_CLASSES, KINDS, SCOPES
 
 #: Default (device class, family, weight) preferences; weights are relative within a
 #: device class and kind, and apply among the families a title has and the device plays.

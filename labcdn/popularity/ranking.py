@@ -2,7 +2,7 @@
 
 Open Connect measures popularity as *views*: bytes streamed from a file
 divided by the file's size (Vora, Deek, Livengood, "Content Popularity for
-Open Connect", Netflix TechBlog, 2018). A cache is filled in rank order; its
+Open Connect", Netflix TechBlog). A cache is filled in rank order; its
 *caching efficiency* is bytes served from the cache divided by all bytes. The
 post reports that ranking *files* instead of *titles* reached the same caching
 efficiency with about half the storage. This module models why: it fills a
@@ -22,8 +22,9 @@ import polars as pl
 
 from labcdn._jit import kernel
 from labcdn._validation import check_array, check_choice, check_range
-from labcdn.popularity.catalogue import SCOPES, Catalogue, CatalogueParams, make_catalogue
+from labcdn.popularity.catalogue import Catalogue, CatalogueParams, make_catalogue
 from labcdn.popularity.demand import DemandParams, file_views
+from labcdn.popularity.ladder import SCOPES
 
 
 def efficiency_curve(catalogue: Catalogue, bytes_per_file, ranking: str = "file", capacities=None,
@@ -130,8 +131,8 @@ def storage_ratio(catalogue: Catalogue, bytes_per_file, target_efficiency: float
 
     References
     ----------
-    Vora, Deek, Livengood, "Content Popularity for Open Connect", Netflix TechBlog,
-    2018: about 0.5 ("the same caching efficiency with about half the storage").
+    Vora, Deek, Livengood, "Content Popularity for Open Connect", Netflix TechBlog:
+    about 0.5 ("the same caching efficiency with about half the storage").
     """
     file_bytes = storage_needed(catalogue, bytes_per_file, target_efficiency, "file")
     title_bytes = storage_needed(catalogue, bytes_per_file, target_efficiency, "title")
@@ -210,7 +211,7 @@ def _needed_kernel(cum_size, cum_bytes, target):
 
 # ----------------------------------------------------------------- the study
 
-class Study(NamedTuple):
+class RankingStudy(NamedTuple):
     """One run of the headline study (what a notebook slider recomputes)."""
 
     ratio: float
@@ -225,7 +226,7 @@ class Study(NamedTuple):
 
 def study(catalogue_params: CatalogueParams | None = None, demand_params: DemandParams | None = None,
           target_efficiency: float = 0.9, seed: int = 0, *, capacity_fraction: float = 0.1,
-          n_points: int = 101, catalogue: Catalogue | None = None) -> Study:
+          n_points: int = 101, catalogue: Catalogue | None = None) -> RankingStudy:
     """Storage ratio, both efficiencies at one capacity and both curves.
 
     Parameters
@@ -246,13 +247,13 @@ def study(catalogue_params: CatalogueParams | None = None, demand_params: Demand
 
     Returns
     -------
-    Study
+    RankingStudy
         ``ratio`` = file-ranking storage / title-ranking storage at the target;
         ``curves`` is tidy (ranking, capacity_bytes, capacity_fraction, efficiency).
 
     References
     ----------
-    Vora, Deek, Livengood, "Content Popularity for Open Connect", Netflix TechBlog, 2018.
+    Vora, Deek, Livengood, "Content Popularity for Open Connect", Netflix TechBlog.
     """
     check_range("capacity_fraction", capacity_fraction, 0.0, 1.0)
     check_range("n_points", n_points, 2, 100_000, integer=True)
@@ -272,7 +273,7 @@ def study(catalogue_params: CatalogueParams | None = None, demand_params: Demand
         _stop_fill_kernel(cum_size, cum_bytes, at, at_eff)
         eff_at[ranking] = float(at_eff[0])
         need[ranking] = float(_needed_kernel(cum_size, cum_bytes, float(target_efficiency)))
-    return Study(need["file"] / need["title"], float(target_efficiency), need["file"] / total,
+    return RankingStudy(need["file"] / need["title"], float(target_efficiency), need["file"] / total,
                  need["title"] / total, float(capacity_fraction), eff_at["file"], eff_at["title"], pl.concat(frames))
 
 

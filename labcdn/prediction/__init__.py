@@ -21,6 +21,7 @@
 :func:`weekly_turnover`            Top-10: new titles and carried-over hours per week
 :func:`weekly_lists`               top-N lists of a model's title × week matrix
 :func:`turnover_from_lists`        :func:`weekly_turnover` of such lists
+:data:`PUBLISHED`                  the chapter's published figures with their sources (:mod:`~labcdn.prediction.figures`)
 =================================  ==========================================================
 
 Modules: :mod:`~labcdn.prediction.lifecycles`, :mod:`~labcdn.prediction.top10`
@@ -31,6 +32,7 @@ and demand come from :mod:`labcdn.popularity`; the reactive policies from
 :mod:`labcdn.caching`.
 """
 
+from labcdn.prediction.figures import APPLIANCE_BYTES, FILL_BUDGET_BYTES, PUBLISHED
 from labcdn.prediction.lifecycles import LifecycleParams, daily_title_views, file_views_daily
 from labcdn.prediction.nightly import (
     METHODS,
@@ -45,10 +47,10 @@ from labcdn.prediction.predictors import (
     PREDICTOR,
     STORAGE_OCA,
     VIEWS_MODEL,
-    Appliance,
-    Predictor,
+    ApplianceParams,
+    PredictorParams,
     SyntheticViews,
-    ViewsModel,
+    ViewsParams,
     fill_summary,
     predict,
     simulate_fill,
@@ -64,19 +66,22 @@ from labcdn.prediction.top10 import (
 )
 
 __all__ = [
+    "APPLIANCE_BYTES",
+    "FILL_BUDGET_BYTES",
+    "PUBLISHED",
     "METHODS",
     "PREDICTOR",
     "STORAGE_OCA",
     "VIEWS_MODEL",
-    "Appliance",
+    "ApplianceParams",
     "LifecycleParams",
     "NightlyParams",
     "NightlyResult",
-    "Predictor",
+    "PredictorParams",
     "Requests",
     "Scenario",
     "SyntheticViews",
-    "ViewsModel",
+    "ViewsParams",
     "daily_title_views",
     "decay_profile",
     "file_views_daily",

@@ -32,6 +32,7 @@ from tqdm.auto import tqdm
 from labcdn import caching, popularity
 from labcdn._validation import check_range, rng_from
 from labcdn.prediction import lifecycles, predictors, sessions
+from labcdn.prediction.figures import APPLIANCE_BYTES, FILL_BUDGET_BYTES
 
 METHODS = ("oracle", "ewma", "window", "yesterday")
 
@@ -53,7 +54,7 @@ class NightlyParams:
         Bytes fillable per night as a share of the appliance: 0.065, i.e.
         6.5 TB per night on a 100 TB appliance (Open Connect "Fill patterns").
     half_life_days, window_days, prerelease_sigma : float, int, float
-        Predictor knobs (:class:`labcdn.prediction.Predictor`).
+        Predictor knobs (:class:`labcdn.prediction.PredictorParams`).
     seed : int
         One seed for catalogue, demand and pre-release errors.
     """
@@ -61,7 +62,7 @@ class NightlyParams:
     n_titles: int = 500
     n_days: int = 28
     capacity_fraction: float = 0.05
-    budget_fraction: float = 0.065
+    budget_fraction: float = FILL_BUDGET_BYTES / APPLIANCE_BYTES  # 0.065 (prediction.figures)
     half_life_days: float = predictors.PREDICTOR.half_life_days
     window_days: int = predictors.PREDICTOR.window_days
     prerelease_sigma: float = predictors.PREDICTOR.prerelease_sigma
@@ -167,7 +168,7 @@ def versus_reactive(params: NightlyParams | None = None, *, sessions_per_day: in
     s = scene if scene is not None else scenario(p)
     req = sessions.sample_requests(s.catalogue, s.shares, s.title_views, sessions_per_day,
                                    rng=rng_from(p.seed + 3))
-    trace = caching.policies._prepare(req.file, req.size_bytes)  # checked once, replayed at every capacity
+    trace = caching.prepare_trace(req.file, req.size_bytes)  # checked once, replayed at every capacity
     counts = req.daily_views(s.catalogue.n_files)
     scored = req.day >= 1
     scored_bytes = req.size_bytes[scored]
@@ -179,7 +180,7 @@ def versus_reactive(params: NightlyParams | None = None, *, sessions_per_day: in
     for frac, policy in tqdm(jobs, desc="proactive vs reactive", disable=not progress, leave=False):
         capacity = int(frac * total)
         if policy in caching.POLICIES:
-            hit = trace.replay(policy, caching.policies._check_capacity(capacity))
+            hit = trace.replay(policy, caching.check_capacity(capacity))
             ratio = float(np.dot(scored_bytes, hit[scored])) / scored_total
             label = policy
         else:

@@ -33,6 +33,7 @@ import polars as pl
 
 from labcdn._jit import kernel
 from labcdn._validation import check_array, check_choice, check_range, rng_from
+from labcdn.prediction.figures import APPLIANCE_BYTES, FILL_BUDGET_BYTES
 
 METHODS = ("yesterday", "ewma", "window", "oracle")
 STARTS = ("oracle", "empty")
@@ -40,8 +41,9 @@ _YESTERDAY, _EWMA, _WINDOW, _ORACLE = range(4)
 _MAX_EXACT_BYTES = 2.0**53  # whole-byte sums stay exact in float64 below this
 
 
-class Appliance(NamedTuple):
-    """An Open Connect storage appliance and its nightly fill window, as published.
+class ApplianceParams(NamedTuple):
+    """An Open Connect storage appliance and its nightly fill window, as published
+    (:data:`labcdn.prediction.figures.PUBLISHED`).
 
     Attributes
     ----------
@@ -53,11 +55,11 @@ class Appliance(NamedTuple):
         (1.2 Gbps x 12 h = 6.48 TB, the same figure).
     """
 
-    capacity_bytes: float = 100e12
-    fill_budget_bytes: float = 6.5e12
+    capacity_bytes: float = APPLIANCE_BYTES
+    fill_budget_bytes: float = FILL_BUDGET_BYTES
 
 
-class Predictor(NamedTuple):
+class PredictorParams(NamedTuple):
     """Slider defaults of the predictors (modelling choices, not published figures).
 
     Attributes
@@ -76,7 +78,7 @@ class Predictor(NamedTuple):
     prerelease_sigma: float = 0.5
 
 
-class ViewsModel(NamedTuple):
+class ViewsParams(NamedTuple):
     """Shape of the synthetic daily views of :func:`synthetic_daily_views`.
 
     Attributes
@@ -112,9 +114,9 @@ class ViewsModel(NamedTuple):
     gb_per_hour: tuple[float, ...] = (0.3, 0.7, 3.0, 7.0)
 
 
-STORAGE_OCA = Appliance()
-PREDICTOR = Predictor()
-VIEWS_MODEL = ViewsModel()
+STORAGE_OCA = ApplianceParams()
+PREDICTOR = PredictorParams()
+VIEWS_MODEL = ViewsParams()
 
 
 class SyntheticViews(NamedTuple):
@@ -139,7 +141,7 @@ def synthetic_daily_views(n_files=100_000, n_days=30, model=VIEWS_MODEL, *, seed
     ----------
     n_files, n_days : int
         Catalogue size and horizon.
-    model : ViewsModel
+    model : ViewsParams
         Shape of popularity, releases, noise and file sizes.
     seed : int, optional
     rng : numpy.random.Generator, optional
@@ -248,10 +250,10 @@ def simulate_fill(daily_views, sizes, release_day, capacity_bytes=STORAGE_OCA.ca
         First day each file can have views, in ``[0, n_days]``.
     capacity_bytes : float
         Cache size in [0, 2**53) bytes, rounded down to a whole byte
-        (default 100 TB, :class:`Appliance`).
+        (default 100 TB, :class:`ApplianceParams`).
     fill_budget_bytes : float
         Bytes that may be downloaded per night, in [0, inf]; rounded down; inf
-        is unlimited (default 6.5 TB, :class:`Appliance`).
+        is unlimited (default 6.5 TB, :class:`ApplianceParams`).
     method : {"yesterday", "ewma", "window", "oracle"}
         Predictor used for the ranking (see :func:`predict`).
     half_life_days, window_days, prerelease_sigma

@@ -1,4 +1,4 @@
-"""Replication: how many copies each file gets, where they go, and which copy serves a request.
+"""Chapter 4, "Replication and tiers": how many copies each file gets, where they go, which copy serves.
 
 A cluster of ``S`` servers, each with a NIC limit, serves a catalogue whose
 per-file demand is very skewed. With one copy per file, the server holding the
@@ -43,15 +43,19 @@ Storage it costs: :func:`storage_overhead`.
 other live copies under the same routing, and files with no live copy leave
 the cluster (``lost``); nothing is re-placed (Open Connect fills at night).
 
-**Studies** at the chapter's :class:`Defaults` (tidy polars frames):
+**Studies** at the chapter's :class:`ReplicationParams` (tidy polars frames):
 :func:`scenario`, :func:`compare`, :func:`server_table`, :func:`failure`,
 :func:`copies_sweep`, :func:`routing_check`, :func:`balls_into_bins`, and
-:func:`summary` for ``labcdn replication --json``. Tiers (RAM, flash,
-storage servers) are in :mod:`labcdn.replication.tiers` and
-:mod:`labcdn.replication.ram` (also importable as :mod:`labcdn.tiers`).
+:func:`summary` for ``labcdn replication --json``.
+
+**Tiers** (RAM, flash servers for popular files, storage servers for the tail):
+:func:`allocate` plans them (:data:`FLASH`, :data:`STORAGE`, :class:`ServerType`),
+:func:`tier_shares` and :func:`server_types` tabulate the plan, :func:`ram_by_title`
+gives what RAM serves per title, and :func:`published_figures` sets the published
+figures (:data:`PUBLISHED`) beside the model's.
 
 =============== ==============================================================
-``parameters``  :class:`Defaults`, :data:`DEFAULTS` and the choices
+``parameters``  :class:`ReplicationParams`, :data:`DEFAULTS` and the choices
 ``workloads``   :class:`Workload`, :func:`workload`, :func:`catalogue_workload`
 ``copies``      :func:`copy_counts`, :func:`storage_overhead`
 ``placement``   :class:`Placement`, :func:`place`
@@ -59,7 +63,8 @@ storage servers) are in :mod:`labcdn.replication.tiers` and
 ``balanced``    the exact balanced allocation (densest subsets, max-flow)
 ``requests``    :func:`simulate_requests`, :func:`balls_into_bins`
 ``tiers``       RAM, flash and storage servers (:func:`~labcdn.replication.tiers.allocate`)
-``ram``         what RAM serves (:func:`what_ram_serves`, one reading of the source line for chapters 4 and 5); per title; published figures
+``ram``         what RAM serves: :func:`what_ram_serves` (one reading of the source line for chapters 4 and 5), per title
+``figures``     :data:`PUBLISHED`, :func:`published_figures`
 ``studies``     :class:`Scenario`, :func:`scenario`, :func:`compare`, :func:`summary`, ...
 =============== ==============================================================
 
@@ -79,6 +84,7 @@ References
 
 from labcdn.replication.allocation import ServerLoads, server_loads, usable_fraction
 from labcdn.replication.copies import copy_counts, storage_overhead
+from labcdn.replication.figures import PUBLISHED, published_figures
 from labcdn.replication.parameters import (
     COPY_RULES,
     DEFAULTS,
@@ -86,10 +92,17 @@ from labcdn.replication.parameters import (
     PLACEMENTS,
     ROUTINGS,
     WORKLOADS,
-    Defaults,
+    ReplicationParams,
 )
 from labcdn.replication.placement import Placement, place
-from labcdn.replication.ram import RAM_TITLES_SHARE, READINGS, STATED_READING, ram_readings, what_ram_serves
+from labcdn.replication.ram import (
+    RAM_TITLES_SHARE,
+    READINGS,
+    STATED_READING,
+    ram_by_title,
+    ram_readings,
+    what_ram_serves,
+)
 from labcdn.replication.requests import balls_into_bins, simulate_requests
 from labcdn.replication.studies import (
     Scenario,
@@ -101,23 +114,40 @@ from labcdn.replication.studies import (
     server_table,
     summary,
 )
+from labcdn.replication.tiers import (
+    FLASH,
+    STORAGE,
+    TIERS,
+    ServerType,
+    TierPlan,
+    allocate,
+    server_types,
+    tier_shares,
+)
 from labcdn.replication.workloads import Workload, catalogue_workload, workload
 
 __all__ = [
     "COPY_RULES",
     "DEFAULTS",
+    "FLASH",
     "MAX_SERVERS",
     "PLACEMENTS",
+    "PUBLISHED",
     "RAM_TITLES_SHARE",
     "READINGS",
     "STATED_READING",
     "ROUTINGS",
+    "STORAGE",
+    "TIERS",
     "WORKLOADS",
-    "Defaults",
+    "ReplicationParams",
     "Placement",
     "Scenario",
     "ServerLoads",
+    "ServerType",
+    "TierPlan",
     "Workload",
+    "allocate",
     "balls_into_bins",
     "catalogue_workload",
     "compare",
@@ -125,14 +155,18 @@ __all__ = [
     "copy_counts",
     "failure",
     "place",
+    "published_figures",
+    "ram_by_title",
     "ram_readings",
     "routing_check",
     "scenario",
     "server_loads",
     "server_table",
+    "server_types",
     "simulate_requests",
     "storage_overhead",
     "summary",
+    "tier_shares",
     "usable_fraction",
     "what_ram_serves",
     "workload",

@@ -1,6 +1,6 @@
-"""The chapter's parameters: :class:`Defaults` (published figures and assumptions) and the choices.
+"""The chapter's parameters: :class:`ReplicationParams` (published figures and assumptions) and the choices.
 
-:func:`_checked` validates a :class:`Defaults` for every study in the package.
+:func:`_checked` validates a :class:`ReplicationParams` for every study in the package.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ MAX_SERVERS = 10_000
 
 
 @dataclass(frozen=True)
-class Defaults:
+class ReplicationParams:
     """The replication and tiers chapter's slider defaults.
 
     Attributes
@@ -100,12 +100,12 @@ class Defaults:
     ram_gb_storage: float = 64.0
 
 
-DEFAULTS = Defaults()
+DEFAULTS = ReplicationParams()
 
 
 def _checked(defaults):
-    if not isinstance(defaults, Defaults):
-        raise ValueError(f"defaults must be a labcdn.replication.Defaults; got {type(defaults).__name__}")
+    if not isinstance(defaults, ReplicationParams):
+        raise ValueError(f"defaults must be a labcdn.replication.ReplicationParams; got {type(defaults).__name__}")
     d = defaults
     check_range("servers", d.servers, 1, MAX_SERVERS, integer=True)
     check_choice("workload", d.workload, WORKLOADS)

@@ -1,11 +1,11 @@
-"""What RAM serves: per-title shares, and the tiers' published figures beside the model's.
+"""What RAM serves: per title, the share of its traffic served from the page cache.
 
 Gallatin (2017) reports that the most popular 10-20% of titles are served from
 RAM. The model holds *files* in RAM (the most viewed first, until each tier's
 page cache is full; :mod:`labcdn.replication.tiers`), so a title is partly in
 RAM. :func:`ram_by_title` gives, per title, the share of its traffic that RAM
-serves; :func:`published_figures` reads the quote as "the share of titles with
-at least half their traffic from RAM".
+serves; :func:`labcdn.replication.figures.published_figures` reads the quote as
+"the share of titles with at least half their traffic from RAM".
 
 References
 ----------
@@ -22,7 +22,7 @@ import polars as pl
 
 from labcdn._validation import check_choice, check_range
 from labcdn.replication.parameters import DEFAULTS, _checked
-from labcdn.replication.tiers import FLASH, STORAGE, _plan, _shares
+from labcdn.replication.tiers import _plan
 from labcdn.replication.workloads import workload
 
 
@@ -37,7 +37,7 @@ def ram_by_title(defaults=DEFAULTS, work=None):
 
     Parameters
     ----------
-    defaults : Defaults
+    defaults : ReplicationParams
         Slider values (tier sizes, RAM per server, copy rule).
     work : Workload, optional
         Files (default :func:`labcdn.replication.workload` ``(defaults)``).
@@ -57,46 +57,6 @@ def ram_by_title(defaults=DEFAULTS, work=None):
     return pl.DataFrame({"rank": np.arange(1, order.size + 1), "title": order,
                          "traffic_share": total[order] / work.demand.sum(),
                          "ram_share": np.clip(ram[order] / total[order], 0.0, 1.0)})
-
-
-def published_figures(defaults=DEFAULTS, work=None):
-    """Published statements about tiers beside the model's numbers at ``defaults``.
-
-    Parameters
-    ----------
-    defaults : Defaults
-        Slider values.
-    work : Workload, optional
-        Files (default :func:`labcdn.replication.workload` ``(defaults)``).
-
-    Returns
-    -------
-    polars.DataFrame
-        One row per figure: ``figure, source, published, model, note``.
-    """
-    d = _checked(defaults)
-    work = workload(d) if work is None else work
-    plan, _, _ = _plan(d, work)
-    shares = dict(_shares(plan, work).select("tier", "traffic_share").iter_rows())
-    ram, total = _title_traffic(plan, work)
-    served = total > 0
-    in_ram = float(np.mean(ram[served] >= 0.5 * total[served]))
-    vora = "Vora, Deek & Livengood 2018, Content Popularity for Open Connect"
-    gallatin = "Gallatin 2017, Serving 100 Gbps from an Open Connect Appliance"
-    rows = [
-        ("high-throughput (flash) server NIC, Gbps", vora, 100.0, FLASH.nic_gbps, "'up to 100Gbps'"),
-        ("storage server capacity, TB", vora, 200.0, STORAGE.storage_tb, "'200TB+'"),
-        ("storage appliance NIC, Gbps", "Ars Technica 2022, 2013 OCA teardown", 40.0, STORAGE.nic_gbps,
-         "quad-port 10GbE"),
-        ("share of most popular titles served from memory", gallatin, 0.15, in_ram,
-         "'10-20%'; model: share of titles with at least half their traffic from RAM"),
-        ("share of traffic served from RAM", gallatin, None, shares["ram"],
-         "not published as a traffic share; model at the defaults"),
-    ]
-    return pl.DataFrame([dict(zip(("figure", "source", "published", "model", "note"), r, strict=True)) for r in rows],
-                        schema={"figure": pl.String, "source": pl.String, "published": pl.Float64,
-                                "model": pl.Float64, "note": pl.String})
-
 
 
 #: The source line: "most content is served from disk; only the popular 10-20% of titles from memory"
@@ -126,7 +86,7 @@ def what_ram_serves(reading=STATED_READING, share=None, defaults=DEFAULTS, work=
     share : float, optional
         The share the line gives, in [0, 1]; default the midpoint of
         :data:`RAM_TITLES_SHARE` (0.15).
-    defaults : Defaults
+    defaults : ReplicationParams
         Slider values of chapter 4 (workload, tier sizes, RAM per server).
     work : Workload, optional
         Files (default :func:`labcdn.replication.workload` ``(defaults)``).

@@ -1,4 +1,4 @@
-"""Studies at the chapter's :class:`~labcdn.replication.Defaults`, as tidy polars frames.
+"""Studies at the chapter's :class:`~labcdn.replication.ReplicationParams`, as tidy polars frames.
 
 :func:`scenario`, :func:`compare`, :func:`server_table`, :func:`failure`,
 :func:`copies_sweep`, :func:`routing_check`, and :func:`summary` for
@@ -19,7 +19,7 @@ import polars as pl
 from labcdn._validation import check_choice, check_range
 from labcdn.replication.allocation import ServerLoads, _alive_mask, server_loads, usable_fraction
 from labcdn.replication.copies import copy_counts, storage_overhead
-from labcdn.replication.parameters import COPY_RULES, DEFAULTS, ROUTINGS, Defaults, _checked
+from labcdn.replication.parameters import COPY_RULES, DEFAULTS, ROUTINGS, ReplicationParams, _checked
 from labcdn.replication.placement import Placement, place
 from labcdn.replication.requests import simulate_requests
 from labcdn.replication.tiers import tier_shares
@@ -41,7 +41,7 @@ def scenario(defaults=DEFAULTS, work=None, *, copy_rule=None, routing=None, fail
 
     Parameters
     ----------
-    defaults : Defaults
+    defaults : ReplicationParams
         Slider values.
     work : Workload, optional
         Files to use (default :func:`workload` ``(defaults)``; pass it to reuse one across calls).
@@ -92,7 +92,7 @@ def compare(defaults=DEFAULTS, work=None, *, routings=ROUTINGS):
 
     Parameters
     ----------
-    defaults : Defaults
+    defaults : ReplicationParams
         Slider values (``copy_rule`` and ``routing`` are swept).
     work : Workload, optional
         Files (default :func:`workload` ``(defaults)``).
@@ -126,7 +126,7 @@ def server_table(defaults=DEFAULTS, work=None, *, failed=None):
 
     Parameters
     ----------
-    defaults : Defaults
+    defaults : ReplicationParams
         Slider values.
     work : Workload, optional
         Files (default :func:`workload` ``(defaults)``).
@@ -155,7 +155,7 @@ def failure(defaults=DEFAULTS, work=None):
 
     Parameters
     ----------
-    defaults : Defaults
+    defaults : ReplicationParams
         Slider values; ``defaults.failed`` fails (default: the server holding the hottest file).
     work : Workload, optional
         Files (default :func:`workload` ``(defaults)``).
@@ -188,7 +188,7 @@ def copies_sweep(defaults=DEFAULTS, work=None, *, values=(1, 2, 3, 4, 6, 8, 12, 
 
     Parameters
     ----------
-    defaults : Defaults
+    defaults : ReplicationParams
         Slider values (``routing`` is kept).
     work : Workload, optional
         Files (default :func:`workload` ``(defaults)``).
@@ -209,7 +209,7 @@ def copies_sweep(defaults=DEFAULTS, work=None, *, values=(1, 2, 3, 4, 6, 8, 12, 
             k = check_range("values", k, 1, None, integer=True)
             if k > d.servers:
                 continue
-            dk = Defaults(**{**asdict(d), "max_copies": k, "uniform_copies": k})
+            dk = ReplicationParams(**{**asdict(d), "max_copies": k, "uniform_copies": k})
             sc = scenario(dk, work, copy_rule=rule)
             rows.append({"copy_rule": rule, "copies": k,
                          "storage_overhead": storage_overhead(sc.copies, work.size_bytes),
@@ -222,7 +222,7 @@ def routing_check(defaults=DEFAULTS, work=None):
 
     Parameters
     ----------
-    defaults : Defaults
+    defaults : ReplicationParams
         Slider values (``requests``, ``choices``, ``seed``).
     work : Workload, optional
         Files (default :func:`workload` ``(defaults)``).
@@ -250,7 +250,7 @@ def summary(defaults=DEFAULTS):
 
     Parameters
     ----------
-    defaults : Defaults
+    defaults : ReplicationParams
         Slider values.
 
     Returns

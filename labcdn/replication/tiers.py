@@ -147,7 +147,7 @@ def allocate(demand, size_bytes, *, flash_servers=DEFAULTS.flash_servers, storag
         raise ValueError("flash_servers + storage_servers must be at least 1")
     for name, t in (("flash", flash), ("storage", storage)):
         if not isinstance(t, ServerType):
-            raise ValueError(f"{name} must be a labcdn.tiers.ServerType; got {type(t).__name__}")
+            raise ValueError(f"{name} must be a labcdn.replication.ServerType; got {type(t).__name__}")
     check_choice("copy_rule", copy_rule, COPY_RULES)
     nic_total = n_f * flash.nic_gbps + n_s * storage.nic_gbps
     target = n_f * flash.nic_gbps / nic_total if flash_target is None else check_range(
@@ -199,7 +199,7 @@ def tier_shares(defaults=DEFAULTS, work=None):
 
     Parameters
     ----------
-    defaults : Defaults
+    defaults : ReplicationParams
         Slider values (``flash_servers``, ``storage_servers``, ``ram_gb_*``, copy rule).
     work : Workload, optional
         Files (default :func:`labcdn.replication.workload` ``(defaults)``).
@@ -242,7 +242,7 @@ def server_types(defaults=DEFAULTS, work=None):
 
     Parameters
     ----------
-    defaults : Defaults
+    defaults : ReplicationParams
         Slider values; ``routing``, ``placement`` and ``vnodes`` apply within each tier.
     work : Workload, optional
         Files (default :func:`labcdn.replication.workload` ``(defaults)``).

@@ -31,7 +31,7 @@ def workload(defaults=DEFAULTS) -> Workload:
 
     Parameters
     ----------
-    defaults : Defaults
+    defaults : ReplicationParams
         ``workload``, ``titles``, ``files``, ``zipf_exponent``, ``file_gb`` and ``seed`` are used.
 
     Returns

@@ -1,4 +1,4 @@
-"""Serving 100 Gbps from one server: lock contention, fake NUMA and the path to 90 Gbps TLS.
+"""Chapter 5, "Serving 100 Gbps from one server": lock contention, fake NUMA and the path to 90 Gbps TLS.
 
 The sendfile serving path of a Netflix Open Connect Appliance as a closed
 queueing network (each CPU a customer looping through CPU work, memory, its
@@ -18,6 +18,7 @@ independent ways that must agree:
 :func:`mbuf_chain`, :func:`pcie_slot`  the post's 1 MB = 256 pages arithmetic; the x8 slot's bandwidth
 :func:`mbuf_page_arrays_gain`   the model's gain from 1 to 24 pages per mbuf (the post: +7 Gbps)
 :func:`summary`                 headline numbers at :data:`DEFAULTS` (``labcdn serving --json``)
+:data:`STEPS`, :data:`POST`     the published steps and their source (:mod:`~labcdn.serving.figures`)
 =============================== ==================================================
 
 Every input, with its source, is in ``data/serving_calibration.csv``
@@ -29,7 +30,7 @@ References
    Technology Blog, 2017.
 """
 
-from labcdn.serving.appliance import ServerConfig, ServerResult, evaluate, step_configs
+from labcdn.serving.appliance import ServerConfig, ServerResult, step_configs
 from labcdn.serving.calibration import (
     PLATFORMS,
     Calibration,
@@ -38,15 +39,15 @@ from labcdn.serving.calibration import (
     default_calibration,
     read_calibration,
 )
-from labcdn.serving.fitting import SENSITIVITY, calibrate, default_fit, ram_sensitivity, sensitivity
+from labcdn.serving.figures import FACTS, MBUF_PAGE_ARRAYS_GAIN_GBPS, POST, STEPS, Step
+from labcdn.serving.fitting import SENSITIVITY, calibrate, default_fit, evaluate, ram_sensitivity, sensitivity
 from labcdn.serving.network import ClosedNetwork, NetworkSolution, asymptotic_bounds, solve
-from labcdn.serving.published import FACTS, MBUF_PAGE_ARRAYS_GAIN_GBPS, POST, STEPS, Step
 from labcdn.serving.request import MbufChain, PcieSlot, mbuf_chain, mbuf_page_arrays_gain, pcie_slot
 from labcdn.serving.simulation import SimulationResult, simulate
 from labcdn.serving.steps import (
     DEFAULTS,
     TOLERANCE,
-    Defaults,
+    ServingParams,
     lockstat,
     mbuf_and_slot,
     published_vs_model,
@@ -76,7 +77,7 @@ __all__ = [
     "TOLERANCE",
     "Calibration",
     "ClosedNetwork",
-    "Defaults",
+    "ServingParams",
     "Fit",
     "NetworkSolution",
     "Platform",

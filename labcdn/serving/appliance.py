@@ -3,7 +3,7 @@
 :class:`ServerConfig` holds the knobs the Netflix post turned (hardware
 platform, NUMA domains, share served from RAM, TLS, non-temporal stores, pages
 per mbuf, RSS-assisted LRO, the pbuf allocator, proactive page scanning) and
-the critical-section lengths. :func:`evaluate` turns a configuration into a
+the critical-section lengths. :func:`evaluate_fitted` turns a configuration into a
 :class:`~labcdn.serving.ClosedNetwork` (CPU work, memory, the per-domain
 inactive page-queue lock, the global pbuf mutex), solves it exactly, applies
 the hard ceilings (NIC line rate, the NIC's PCIe slot, the NVMe links) and the
@@ -46,8 +46,8 @@ from dataclasses import dataclass, replace
 
 from labcdn._validation import check_choice, check_range
 from labcdn.serving.calibration import PLATFORMS, Calibration, Fit, default_calibration, find_root
+from labcdn.serving.figures import BASELINE, STEPS
 from labcdn.serving.network import ClosedNetwork, NetworkSolution, asymptotic_bounds, solve
-from labcdn.serving.published import BASELINE, STEPS
 
 MAX_CPUS = 256
 NETWORK_LABELS = {"cpu": "cpu", "lock": "inactive-queue lock", "global_lock": "pbuf mutex",
@@ -270,15 +270,18 @@ def build(cfg: ServerConfig, cal: Calibration, fit: Fit):
     return net, ceilings, stall_k, cpu_us, mem_bytes
 
 
-def evaluate(config: ServerConfig, fit: Fit | None = None, calibration: Calibration | None = None) -> ServerResult:
-    """Throughput and bottleneck of one serving configuration.
+def evaluate_fitted(config: ServerConfig, fit: Fit, calibration: Calibration | None = None) -> ServerResult:
+    """Throughput and bottleneck of one serving configuration under given fitted quantities.
+
+    :func:`labcdn.serving.evaluate` is this with the default fit; the calibration
+    (:mod:`labcdn.serving.fitting`) calls it with trial fits.
 
     Parameters
     ----------
     config : ServerConfig
         The knobs.
-    fit : Fit, optional
-        Fitted quantities; default :func:`labcdn.serving.default_fit`.
+    fit : Fit
+        Fitted quantities (:func:`labcdn.serving.default_fit`, or a trial of the calibration).
     calibration : Calibration, optional
         Inputs; default the shipped file.
 
@@ -290,10 +293,6 @@ def evaluate(config: ServerConfig, fit: Fit | None = None, calibration: Calibrat
     if not isinstance(config, ServerConfig):
         raise ValueError(f"config must be a labcdn.serving.ServerConfig; got {type(config).__name__}")
     cal = default_calibration() if calibration is None else calibration
-    if fit is None:
-        from labcdn.serving.fitting import default_fit  # fitting evaluates configurations: import late
-
-        fit = default_fit()
     net, ceilings, stall_k, cpu_us, mem_bytes = build(config, cal, fit)
     sol = solve(net)
     net_gbps = sol.throughput * cal.gbps_per_page_per_us

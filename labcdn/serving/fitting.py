@@ -1,8 +1,9 @@
 """Fitting the six quantities the post does not give, each to the step it governs.
 
-:func:`calibrate` solves for them; :func:`sensitivity` refits with each
-uncertain input at the ends of its plausible range and shows which published
-steps an assumption can move.
+:func:`calibrate` solves for them; :func:`default_fit` is the fit of the shipped
+calibration and :func:`evaluate` a configuration under it; :func:`sensitivity`
+refits with each uncertain input at the ends of its plausible range and shows
+which published steps an assumption can move.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ import polars as pl
 from tqdm.auto import tqdm
 
 from labcdn._validation import check_choice, check_range
-from labcdn.serving.appliance import evaluate, step_configs
+from labcdn.serving.appliance import ServerConfig, ServerResult, evaluate_fitted, step_configs
 from labcdn.serving.calibration import FIT_ROWS, Calibration, Fit, default_calibration, find_root
-from labcdn.serving.published import STEPS
+from labcdn.serving.figures import STEPS
 
 
 def calibrate(calibration: Calibration | None = None, *, tol: float = 1e-12, max_rounds: int = 100) -> Fit:
@@ -56,7 +57,7 @@ def calibrate(calibration: Calibration | None = None, *, tol: float = 1e-12, max
                 "inactive_hold_us": (1e-6, 1e3), "pbuf_hold_us": (1e-6, 1e4), "memory_efficiency": (1e-3, 1.0)}
 
     def metric(step, cfg, trial):
-        res = evaluate(cfg, trial, cal)
+        res = evaluate_fitted(cfg, trial, cal)
         if step.anchor == "disk_share":  # CPU-bound rate the idle share implies at the published figure
             return res.network_gbps - step.published_gbps / (1.0 - cal.fake_numa_cpu_idle)
         return res.gbps - step.published_gbps
@@ -94,6 +95,27 @@ def calibrate(calibration: Calibration | None = None, *, tol: float = 1e-12, max
 def default_fit() -> Fit:
     """:func:`calibrate` of the shipped calibration, computed once."""
     return calibrate(default_calibration())
+
+
+def evaluate(config: ServerConfig, fit: Fit | None = None, calibration: Calibration | None = None) -> ServerResult:
+    """Throughput and bottleneck of one serving configuration.
+
+    Parameters
+    ----------
+    config : ServerConfig
+        The knobs.
+    fit : Fit, optional
+        Fitted quantities; default :func:`default_fit`.
+    calibration : Calibration, optional
+        Inputs; default the shipped file.
+
+    Returns
+    -------
+    ServerResult
+        Gbps, the network's own rate, ceilings, stall share and bottleneck
+        (:func:`labcdn.serving.appliance.evaluate_fitted`).
+    """
+    return evaluate_fitted(config, default_fit() if fit is None else fit, calibration)
 
 
 #: Plausible ranges of the inputs the post does not pin down (see the calibration file).
@@ -149,7 +171,7 @@ def sensitivity(ranges: dict | None = None, calibration: Calibration | None = No
     for name, value, trial in tqdm(trials, desc="recalibrating", leave=False, disable=not progress):
         fit = calibrate(trial)
         for step, cfg in steps:
-            gbps = evaluate(cfg, fit, trial).gbps
+            gbps = evaluate_fitted(cfg, fit, trial).gbps
             rows.append({"parameter": name, "value": value, "step": step.key,
                          "published_gbps": step.published_gbps, "model_gbps": gbps,
                          "rel_error": gbps / step.published_gbps - 1.0})

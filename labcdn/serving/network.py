@@ -28,7 +28,7 @@ shared stations; the multinomial that couples the classes there sums away
 Kobayashi 1975) for this network, carried in logarithms so that hundreds of
 CPUs neither overflow nor underflow; it gives the same numbers as exact
 multi-class Mean Value Analysis (Reiser and Lavenberg 1980), against which
-``tests/naive_locks.py`` checks it, together with a brute-force Markov chain.
+``tests/naive_serving.py`` checks it, together with a brute-force Markov chain.
 
 References
 ----------

@@ -22,9 +22,10 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from labcdn._validation import check_range
-from labcdn.serving.appliance import evaluate, step_configs
+from labcdn.serving.appliance import step_configs
 from labcdn.serving.calibration import Calibration, default_calibration
-from labcdn.serving.published import FACTS, STEPS
+from labcdn.serving.figures import FACTS, STEPS
+from labcdn.serving.fitting import evaluate
 
 
 class MbufChain(NamedTuple):

@@ -17,10 +17,10 @@ from typing import NamedTuple
 
 import polars as pl
 
-from labcdn.serving.appliance import ServerConfig, ServerResult, evaluate, step_configs
+from labcdn.serving.appliance import ServerConfig, ServerResult, step_configs
 from labcdn.serving.calibration import FIT_ROWS, default_calibration
-from labcdn.serving.fitting import default_fit
-from labcdn.serving.published import FACTS, POST, STEPS
+from labcdn.serving.figures import FACTS, POST, STEPS
+from labcdn.serving.fitting import default_fit, evaluate
 from labcdn.serving.request import mbuf_chain, mbuf_page_arrays_gain, pcie_slot
 from labcdn.serving.usl import usl_table
 
@@ -35,7 +35,7 @@ _FIT_UNITS = {"cpu_us_v2": "us of CPU work per page", "cpu_us_v3": "us of CPU wo
               "pbuf_hold_us": "us pbuf mutex hold", "memory_efficiency": "of peak memory bandwidth"}
 
 
-class Defaults(NamedTuple):
+class ServingParams(NamedTuple):
     """The chapter's default slider values: the post's contention experiment.
 
     The 2015 platform serving everything from RAM on one NUMA domain (22 Gbps
@@ -86,7 +86,7 @@ class Defaults(NamedTuple):
         return ServerConfig(**d)
 
 
-DEFAULTS = Defaults()
+DEFAULTS = ServingParams()
 
 
 #: Anchors fitted to the step's published Gbps; ``disk_share`` is fitted to the CPU idle the
@@ -237,12 +237,12 @@ def lockstat(results=None) -> pl.DataFrame:
     return pl.DataFrame(rows)
 
 
-def summary(defaults: Defaults = DEFAULTS) -> dict:
+def summary(defaults: ServingParams = DEFAULTS) -> dict:
     """Headline numbers for ``labcdn serving --json``.
 
     Parameters
     ----------
-    defaults : Defaults
+    defaults : ServingParams
         Slider values to evaluate at.
 
     Returns
@@ -256,8 +256,8 @@ def summary(defaults: Defaults = DEFAULTS) -> dict:
         TLS level, the x8 slot);
         plain JSON-serialisable values (inf as the string "inf").
     """
-    if not isinstance(defaults, Defaults):
-        raise ValueError(f"defaults must be a labcdn.serving.Defaults; got {type(defaults).__name__}")
+    if not isinstance(defaults, ServingParams):
+        raise ValueError(f"defaults must be a labcdn.serving.ServingParams; got {type(defaults).__name__}")
     table = published_vs_model()
     res = evaluate(defaults.config())
     usl = usl_table()

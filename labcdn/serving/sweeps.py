@@ -13,8 +13,9 @@ import dataclasses
 import polars as pl
 
 from labcdn._validation import check_choice, check_range
-from labcdn.serving.appliance import ServerConfig, evaluate
+from labcdn.serving.appliance import ServerConfig
 from labcdn.serving.calibration import default_calibration
+from labcdn.serving.fitting import evaluate
 from labcdn.serving.simulation import simulate
 
 KNOBS = tuple(f.name for f in dataclasses.fields(ServerConfig) if f.name != "platform")

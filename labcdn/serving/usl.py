@@ -27,8 +27,9 @@ import numpy as np
 import polars as pl
 
 from labcdn._validation import check_array, check_range
-from labcdn.serving.appliance import ServerConfig, evaluate, step_configs
-from labcdn.serving.published import STEPS
+from labcdn.serving.appliance import ServerConfig, step_configs
+from labcdn.serving.figures import STEPS
+from labcdn.serving.fitting import evaluate
 
 LAYOUTS = ("one domain", "fake NUMA")
 

@@ -1,4 +1,4 @@
-"""Sweeps: every study's model over a parameter grid, in this process, on a process pool or on Dask.
+"""Chapter 9 (appendix), "Sweeps": every study's model over a parameter grid, in this process, on a process pool or on Dask.
 
     from labcdn import sweep
     lf = sweep.run("ranking", {"concentration": [0, 1, 2], "zipf_exponent": [0.6, 0.85]},
@@ -20,7 +20,8 @@ local pool, ``--scheduler tcp://HOST:PORT`` for a Dask cluster).
 :func:`committed`           a sweep result committed under ``data/sweeps/`` (:func:`available` lists them)
 ==========================  ================================================================
 
-The studies themselves are point functions in :mod:`labcdn.studies`. Modules:
+:data:`STUDIES` names every study (:mod:`~labcdn.sweep.registry`); each one's point function lives in the
+package it serves (``labcdn.<package>.sweep_point``). Modules:
 :mod:`~labcdn.sweep.grid` (points and seeds), :mod:`~labcdn.sweep.partitions`
 (the folder: manifest, atomic partitions, checksum journal),
 :mod:`~labcdn.sweep.backends` (where chunks run), :mod:`~labcdn.sweep.provenance`
@@ -33,9 +34,12 @@ from labcdn.sweep.driver import default_chunk_size, evaluate, plan, run
 from labcdn.sweep.grid import parse_grid, point_seed, points
 from labcdn.sweep.partitions import Manifest, status
 from labcdn.sweep.provenance import code_version
+from labcdn.sweep.registry import STUDIES, Study
 
 __all__ = [
+    "STUDIES",
     "Manifest",
+    "Study",
     "available",
     "committed",
     "code_version",

@@ -19,14 +19,14 @@ import socket
 
 import polars as pl
 
-from labcdn import studies
+from labcdn.sweep import registry
 from labcdn.sweep.provenance import code_version
 
 
 @functools.cache
 def _worker_code_version(study: str) -> str:
     """This worker process's code version of ``study`` (a worker never sees its code change under it)."""
-    return code_version(studies.get(study))
+    return code_version(registry.get(study))
 
 
 def evaluate_chunk(study: str, first: int, points: list[dict], seeds: list[int], columns: dict,
@@ -54,7 +54,7 @@ def evaluate_chunk(study: str, first: int, points: list[dict], seeds: list[int],
     polars.DataFrame
         ``point``, the grid columns, ``seed``, then the study's result columns.
     """
-    s = studies.get(study)
+    s = registry.get(study)
     if code is not None and _worker_code_version(study) != code:
         raise RuntimeError(f"this worker ({socket.gethostname()}, pid {os.getpid()}) runs study {study!r} at code "
                            f"version {_worker_code_version(study)}, the sweep's is {code}: install the same labcdn "

@@ -13,9 +13,8 @@ import polars as pl
 from tqdm import tqdm
 
 import labcdn
-from labcdn import studies
 from labcdn._validation import check_range
-from labcdn.sweep import backends
+from labcdn.sweep import backends, registry
 from labcdn.sweep.grid import canonical, column_types, grid_hash, point_seed, points
 from labcdn.sweep.partitions import Manifest, Store
 from labcdn.sweep.provenance import code_version
@@ -64,7 +63,7 @@ def plan(study: str, grid, *, seed: int = 0, chunk_size: int | None = None):
     Parameters
     ----------
     study : str
-        A name from :data:`labcdn.studies.STUDIES`.
+        A name from :data:`labcdn.sweep.STUDIES`.
     grid : mapping or sequence of mappings
         See :func:`labcdn.sweep.grid.points`.
     seed : int
@@ -77,7 +76,7 @@ def plan(study: str, grid, *, seed: int = 0, chunk_size: int | None = None):
     manifest : Manifest
     chunks : list of tuple
     """
-    s = studies.get(study)
+    s = registry.get(study)
     full, columns = points(s.defaults, grid)
     types = column_types(full, columns)
     seeds = [point_seed(seed, s.name, p) for p in full]
@@ -105,7 +104,7 @@ def run(study: str, grid, *, out, client=None, workers: int | None = None, seed:
     Parameters
     ----------
     study : str
-        A name from :data:`labcdn.studies.STUDIES` (``ranking``, ``prediction``, ``hashing``,
+        A name from :data:`labcdn.sweep.STUDIES` (``ranking``, ``prediction``, ``hashing``,
         ``serving``, ``balancing``, ``orchestration``, ``replication``).
     grid : mapping or sequence of mappings
         ``{name: values}`` for the Cartesian product (last name varying fastest) or

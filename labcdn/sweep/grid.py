@@ -137,7 +137,7 @@ def points(defaults: Mapping, grid) -> tuple[list[dict], list[str]]:
     Parameters
     ----------
     defaults : mapping
-        The study's parameters and defaults (:attr:`labcdn.studies.Study.defaults`).
+        The study's parameters and defaults (:attr:`labcdn.sweep.Study.defaults`).
     grid : mapping or sequence of mappings
         ``name -> value or values`` (Cartesian product, last name fastest) or
         an explicit list of ``{name: value}`` points.

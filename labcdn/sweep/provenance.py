@@ -64,7 +64,7 @@ def module_closure(roots) -> dict[str, Path]:
     Parameters
     ----------
     roots : iterable of str
-        Module names, e.g. ``["labcdn.ranking"]``.
+        Module names, e.g. ``["labcdn.popularity.ranking"]``.
 
     Returns
     -------
@@ -92,7 +92,7 @@ def code_version(study) -> str:
 
     Parameters
     ----------
-    study : labcdn.studies.Study
+    study : labcdn.sweep.Study
 
     Returns
     -------

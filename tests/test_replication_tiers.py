@@ -1,4 +1,4 @@
-"""Tests for labcdn.tiers: the allocation against a slow reference, cutoffs, RAM, tables and errors."""
+"""Tests for labcdn.replication's tiers: the allocation against a slow reference, cutoffs, RAM, tables and errors."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import labcdn.replication as R
-import labcdn.tiers as T
+import labcdn.replication as T
 
 SMALL = settings(max_examples=30, deadline=None)
-SMALL_DEFAULTS = R.Defaults(servers=20, titles=40, flash_servers=3, storage_servers=2)
+SMALL_DEFAULTS = R.ReplicationParams(servers=20, titles=40, flash_servers=3, storage_servers=2)
 TINY_FLASH = T.ServerType("flash", nic_gbps=100.0, disk_gbps=200.0, storage_tb=0.004, ram_gb=0.5)
 TINY_STORAGE = T.ServerType("storage", nic_gbps=40.0, disk_gbps=36.0, storage_tb=0.03, ram_gb=0.1)
 
@@ -120,10 +120,10 @@ def test_ram_by_title_matches_naive_and_the_published_reading():
 
 
 def test_one_server_type_only():
-    d = R.Defaults(servers=10, titles=20, flash_servers=0, storage_servers=3)
+    d = R.ReplicationParams(servers=10, titles=20, flash_servers=0, storage_servers=3)
     types = T.server_types(d)
     assert types["type"].to_list() == ["storage"] and types["traffic_share"][0] == pytest.approx(1.0)
-    d = R.Defaults(servers=10, titles=20, flash_servers=2, storage_servers=0)
+    d = R.ReplicationParams(servers=10, titles=20, flash_servers=2, storage_servers=0)
     assert T.server_types(d)["type"].to_list() == ["flash"]
 
 
@@ -145,4 +145,4 @@ def test_errors_name_the_parameter():
     with pytest.raises(ValueError, match="nic_gbps=0"):
         T.ServerType("flash", nic_gbps=0, disk_gbps=1.0, storage_tb=1.0, ram_gb=1.0)
     with pytest.raises(ValueError, match="ram_gb_flash=-1"):
-        T.tier_shares(R.Defaults(ram_gb_flash=-1))
+        T.tier_shares(R.ReplicationParams(ram_gb_flash=-1))

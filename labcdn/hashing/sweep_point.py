@@ -1,0 +1,46 @@
+"""Chapter 3 as a sweep point: balance and disruption of one consistent-hashing algorithm.
+
+The sweep's study ``"hashing"``; what ``PARAMETERS``, ``MODULES``, ``DESCRIPTION``,
+``DATA`` and :func:`point` mean is in :mod:`labcdn.sweep.registry`.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from labcdn.hashing import DEFAULTS, balance, disruption
+
+PARAMETERS = {k: v for k, v in DEFAULTS._asdict().items() if k != "seed"}
+MODULES = ("labcdn.hashing",)
+DESCRIPTION = "consistent hashing: load balance and keys moved when a server is added or removed (chapter 3)"
+DATA = ()
+
+
+def point(params: dict, seed: int) -> pl.DataFrame:
+    """Balance and disruption of one consistent-hashing algorithm (:func:`labcdn.hashing.balance`, ``disruption``).
+
+    Parameters
+    ----------
+    params : dict
+        Fields of :data:`labcdn.hashing.DEFAULTS` but ``seed`` (160 vnodes from libmemcached,
+        Zipf 0.8 from Breslau et al.).
+    seed : int
+        Seed of the catalogue draw.
+
+    Returns
+    -------
+    polars.DataFrame
+        One row: max/mean and CV of load under uniform and Zipf demand; keys moved (and
+        moved ÷ ideal) when a server is added and when one is removed.
+    """
+    p = dict(params)
+    algorithm = p.pop("algorithm")
+    bal = balance(algorithm, **p, seed=seed)
+    dis = disruption(algorithm, **p, seed=seed)
+    b = {d: r for d, r in zip(bal["demand"], bal.iter_rows(named=True), strict=True)}
+    m = {c: r for c, r in zip(dis["change"], dis.iter_rows(named=True), strict=True)}
+    row = {"max_over_mean": b["uniform"]["max_over_mean"], "cv": b["uniform"]["cv"],
+           "max_over_mean_zipf": b["zipf"]["max_over_mean"], "cv_zipf": b["zipf"]["cv"],
+           "moved_add": m["add"]["moved"], "moved_over_ideal_add": m["add"]["moved_over_ideal"],
+           "moved_remove": m["remove"]["moved"], "moved_over_ideal_remove": m["remove"]["moved_over_ideal"]}
+    return pl.DataFrame([row], schema=dict.fromkeys(row, pl.Float64), orient="row")
