@@ -17,7 +17,7 @@ import labcdn.hashing as H
 
 def bench_jump(quick):
     size = 100_000 if quick else 1_000_000
-    keys = H.catalog(size, seed=0)
+    keys = H.key_catalog(size, seed=0)
     key_list = [int(k) for k in keys]
     peer = jump_peer.hash
     out = []

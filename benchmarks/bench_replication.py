@@ -25,7 +25,7 @@ def _numpy_split(placement, demand):
 
 def bench_loads(quick):
     files = 100_000 if quick else 1_000_000
-    keys = H.catalog(files, seed=0)
+    keys = H.key_catalog(files, seed=0)
     demand = H.zipf_demand(files, 0.8)
     out = []
     for rule in ("none", "popularity", "uniform"):
@@ -67,7 +67,7 @@ def _python_least_loaded(holders, files, draws, servers):
 
 def bench_requests(quick):
     requests = 100_000 if quick else 1_000_000
-    keys = H.catalog(100_000, seed=1)
+    keys = H.key_catalog(100_000, seed=1)
     demand = H.zipf_demand(keys.size, 0.8)
     placement = R.place(keys, np.full(keys.size, 3), 100)
     lists = [placement.holders[placement.offsets[i]:placement.offsets[i + 1]].tolist() for i in range(keys.size)]

@@ -52,9 +52,9 @@ def test_ketama_hash_matches_uhashring():
 
 
 def test_catalog_is_reproducible_and_zipf_sums_to_one():
-    a = H.catalog(1000, seed=7)
-    assert a.dtype == np.uint64 and np.array_equal(a, H.catalog(1000, rng=np.random.default_rng(7)))
-    assert not np.array_equal(a, H.catalog(1000, seed=8))
+    a = H.key_catalog(1000, seed=7)
+    assert a.dtype == np.uint64 and np.array_equal(a, H.key_catalog(1000, rng=np.random.default_rng(7)))
+    assert not np.array_equal(a, H.key_catalog(1000, seed=8))
     d = H.zipf_demand(1000, 0.8)
     assert d.sum() == pytest.approx(1.0) and np.all(np.diff(d) < 0)
     assert np.allclose(H.zipf_demand(10, 0.0), 0.1)
@@ -369,7 +369,7 @@ def test_every_algorithm_has_the_uniform_shape(name):
     (lambda: H.build("chord", 3), "algorithm='chord'"),
     (lambda: H.build("jump", 3, weights=[1, 2, 3]), "weights"),
     (lambda: H.zipf_demand(10, -1.0), "exponent=-1.0"),
-    (lambda: H.catalog(0), "files=0"),
+    (lambda: H.key_catalog(0), "files=0"),
     (lambda: H.disruption("ring", servers=1), "servers=1"),
     (lambda: H.disruption("ring", servers=5, removed=5), "removed=5"),
     (lambda: H.hash_space_shares("rendezvous"), "algorithm='rendezvous'"),

@@ -50,7 +50,7 @@ def instances(draw, max_servers=6, max_files=8):
 @pytest.mark.parametrize("algorithm", R.PLACEMENTS)
 @pytest.mark.parametrize("weighted", [False, True])
 def test_one_copy_placement_equals_the_hashing_module(algorithm, weighted):
-    keys = H.catalog(5_000, seed=3)
+    keys = H.key_catalog(5_000, seed=3)
     weights = np.linspace(0.5, 2.0, 23) if weighted else None
     p = R.place(keys, np.ones(keys.size, dtype=np.int64), 23, algorithm=algorithm, weights=weights)
     assert np.array_equal(p.holders, H.build(algorithm, 23, weights).lookup(keys))
@@ -59,7 +59,7 @@ def test_one_copy_placement_equals_the_hashing_module(algorithm, weighted):
 
 @pytest.mark.parametrize("algorithm", R.PLACEMENTS)
 def test_first_copy_is_the_hashing_placement_and_copies_are_distinct(algorithm):
-    keys = H.catalog(2_000, seed=4)
+    keys = H.key_catalog(2_000, seed=4)
     copies = np.random.default_rng(4).integers(1, 12, keys.size)
     p = R.place(keys, copies, 11, algorithm=algorithm)
     assert np.array_equal(p.copies(), copies)
@@ -71,7 +71,7 @@ def test_first_copy_is_the_hashing_placement_and_copies_are_distinct(algorithm):
 def test_ring_copies_match_the_naive_successor_walk(weighted):
     rng = np.random.default_rng(5)
     weights = rng.uniform(0.3, 3.0, 9) if weighted else None
-    keys = H.catalog(300, seed=5)
+    keys = H.key_catalog(300, seed=5)
     copies = rng.integers(1, 10, keys.size)
     p = R.place(keys, copies, 9, vnodes=7, weights=weights)
     ring = H.Ring.build(9, vnodes=7, weights=weights)
@@ -83,7 +83,7 @@ def test_ring_copies_match_the_naive_successor_walk(weighted):
 def test_rendezvous_copies_are_the_top_scores(weighted):
     rng = np.random.default_rng(6)
     weights = rng.uniform(0.3, 3.0, 9) if weighted else None
-    keys = H.catalog(300, seed=6)
+    keys = H.key_catalog(300, seed=6)
     copies = rng.integers(1, 10, keys.size)
     p = R.place(keys, copies, 9, algorithm="rendezvous", weights=weights)
     table = H.Rendezvous.build(9, weights=weights)
@@ -96,7 +96,7 @@ def test_rendezvous_copies_are_the_top_scores(weighted):
 @given(st.integers(2, 30), st.integers(1, 29), st.sampled_from(R.PLACEMENTS), st.integers(0, 2**32))
 def test_more_copies_extend_the_holder_list(servers, extra, algorithm, seed):
     """Adding copies keeps the existing holders (a prefix): the property least-loaded monotonicity needs."""
-    keys = H.catalog(50, seed=seed)
+    keys = H.key_catalog(50, seed=seed)
     base = np.random.default_rng(seed).integers(1, servers + 1, keys.size)
     more = np.minimum(base + extra, servers)
     a = holder_lists(R.place(keys, base, servers, algorithm=algorithm, vnodes=5))
@@ -223,7 +223,7 @@ def test_adding_a_copy_never_raises_the_peak_under_least_loaded(inst, data):
 
 @pytest.mark.parametrize("algorithm", R.PLACEMENTS)
 def test_raising_the_copy_cap_never_raises_the_peak_under_least_loaded(algorithm):
-    keys = H.catalog(20_000, seed=9)
+    keys = H.key_catalog(20_000, seed=9)
     demand = H.zipf_demand(keys.size, 1.0)
     peaks = []
     for cap in (1, 2, 3, 5, 8, 13):
@@ -235,7 +235,7 @@ def test_raising_the_copy_cap_never_raises_the_peak_under_least_loaded(algorithm
 
 
 def test_least_loaded_never_peaks_above_an_equal_split():
-    keys = H.catalog(20_000, seed=10)
+    keys = H.key_catalog(20_000, seed=10)
     demand = H.zipf_demand(keys.size, 0.9)
     p = R.place(keys, R.copy_counts(demand, "uniform", 30, uniform_copies=2), 30)
     split = R.server_loads(p, demand, routing="random").load
@@ -306,7 +306,7 @@ def test_requests_match_the_naive_router(routing):
 
 @pytest.mark.parametrize("routing", ("hash", "random"))
 def test_requests_converge_to_the_expected_split(routing):
-    keys = H.catalog(2_000, seed=13)
+    keys = H.key_catalog(2_000, seed=13)
     demand = H.zipf_demand(keys.size, 0.8)
     p = R.place(keys, R.copy_counts(demand, "popularity", 25, copy_share=0.2), 25)
     expected = R.server_loads(p, demand, routing=routing).load
@@ -317,7 +317,7 @@ def test_requests_converge_to_the_expected_split(routing):
 
 
 def test_request_level_least_loaded_approaches_the_fluid_balance():
-    keys = H.catalog(5_000, seed=15)
+    keys = H.key_catalog(5_000, seed=15)
     demand = H.zipf_demand(keys.size, 0.8)
     p = R.place(keys, np.full(keys.size, 3), 20)
     fluid = R.server_loads(p, demand, routing="least_loaded").load
@@ -329,7 +329,7 @@ def test_request_level_least_loaded_approaches_the_fluid_balance():
 
 
 def test_requests_are_the_same_bytes_for_the_same_seed():
-    keys = H.catalog(500, seed=17)
+    keys = H.key_catalog(500, seed=17)
     p = R.place(keys, np.full(500, 2), 9)
     demand = H.zipf_demand(500, 1.0)
     a = R.simulate_requests(p, demand, 10_000, seed=18)
@@ -366,7 +366,7 @@ def test_balls_into_bins_gap_does_not_grow_with_heavier_load():
 
 
 def test_failure_of_a_server_moves_traffic_to_other_copies():
-    keys = H.catalog(3_000, seed=21)
+    keys = H.key_catalog(3_000, seed=21)
     demand = H.zipf_demand(keys.size, 0.9)
     one = R.place(keys, np.ones(keys.size, dtype=np.int64), 12)
     two = R.place(keys, np.full(keys.size, 2), 12)
@@ -415,7 +415,7 @@ def test_server_table_and_sweeps_are_tidy():
 def test_zipf_workload_and_catalogue_workload():
     d = R.ReplicationParams(workload="zipf", files=1_000, servers=10)
     work = R.workload(d)
-    assert np.array_equal(work.keys, H.catalog(1_000, seed=d.seed))
+    assert np.array_equal(work.keys, H.key_catalog(1_000, seed=d.seed))
     assert work.demand.sum() == pytest.approx(1.0) and (work.size_bytes == 1e9).all()
     w = R.catalogue_workload([1.0, 2.0, 4.0], [3.0, 0.0, 1.0], title=[0, 0, 1])
     np.testing.assert_allclose(w.demand, [0.75, 0.0, 0.25])
@@ -437,7 +437,7 @@ def test_summary_is_json_and_holds_the_headline():
 
 
 def test_errors_name_the_parameter():
-    keys = H.catalog(10, seed=0)
+    keys = H.key_catalog(10, seed=0)
     p = R.place(keys, np.ones(10, dtype=np.int64), 4)
     with pytest.raises(ValueError, match="rule='most'"):
         R.copy_counts(np.ones(3), "most")

@@ -59,7 +59,7 @@ class Backends:
     async def _start(self):
         for b, port in enumerate(self.ports):
             self._servers[b] = await asyncio.start_server(
-                lambda r, w, b=b: self._handle(b, r, w), HOST, port, backlog=1024)
+                lambda r, w, b=b: self._accept(b, r, w), HOST, port, backlog=1024)
             self.ports[b] = self._servers[b].sockets[0].getsockname()[1]
 
     async def _stop_all(self):
@@ -91,8 +91,14 @@ class Backends:
         fut.result(timeout=10)
         return time.monotonic()
 
-    async def _handle(self, b, reader, writer):
+    def _accept(self, b, reader, writer):
+        # Registered synchronously in connection_made, before the handler task first runs: a task
+        # cancelled at shutdown before its first step never reaches its ``finally``, so only this
+        # registration lets ``_kill`` close (abort) every connection's socket.
         self._writers[b].add(writer)
+        return self._handle(b, reader, writer)
+
+    async def _handle(self, b, reader, writer):
         try:
             while True:
                 head = await reader.readuntil(b"\r\n\r\n")

@@ -48,7 +48,16 @@ from labcdn.balancing.algorithms import (
     DEFAULT_CHOICES,
     DEFAULT_WINDOW,
 )
-from labcdn.balancing.event_loop import OK, PENDING, simulate_kernel
+from labcdn.balancing.event_loop import (
+    OK,
+    PENDING,
+    Backends,
+    Failures,
+    Outcome,
+    Requests,
+    Settings,
+    simulate_kernel,
+)
 from labcdn.balancing.health import HealthCheck, failure_arrays
 from labcdn.balancing.rings import haproxy_ring
 from labcdn.balancing.workload import Workload
@@ -180,14 +189,14 @@ def simulate(workload, algorithm, *, staleness=0.0, view="local", health=None, f
     occupancy = np.zeros((n_backends, OCCUPANCY_BINS + 1))
     detections = np.zeros((2 * fail_backend.size * k_nodes + 1, 4))
     counters = np.zeros(4)
-    simulate_kernel(
-        CODES[algorithm], workload.arrival, workload.work, workload.node, workload.client,
-        workload.new_connection, workload.address, c.speeds, c.weights, points, owner, index,
-        k_nodes, staleness, view == "global", choices, bias, balance_factor, window,
-        float(health.inter), health.fall, health.rise, health.slowstart_seconds,
-        fail_backend, fail_at, fail_until, workload.phase, np.uint64(workload.seed),
-        backend, start, finish, status, occupancy, detections, counters,
-    )
+    requests = Requests(workload.arrival, workload.work, workload.node, workload.client, workload.new_connection,
+                        workload.address, workload.phase)
+    scalars = Settings(CODES[algorithm], k_nodes, staleness, view == "global", choices, bias, balance_factor,
+                       window, float(health.inter), health.fall, health.rise, health.slowstart_seconds,
+                       np.uint64(workload.seed))
+    outcome = Outcome(backend, start, finish, status, occupancy, detections, counters)
+    simulate_kernel(requests, Backends(c.speeds, c.weights, points, owner, index), scalars,
+                    Failures(fail_backend, fail_at, fail_until), outcome)
     if np.any(status == PENDING):
         raise RuntimeError("the event loop left requests unfinished; this is a bug in labcdn.balancing")
     m = int(counters[3])

@@ -14,8 +14,8 @@ server set and maps arrays of 64-bit key hashes (``uint64``; see
 ``bounded``     :class:`BoundedLoads`: ring with capacity ``ceil(c m / n)`` (Mirrokni et al. 2018)
 =============== ===============================================================
 
-:func:`build` makes any of them by name; each has ``servers``,
-``lookup(key_hashes)`` and ``nbytes``. The measurements return tidy polars
+:func:`build` makes any of them by name; each keeps the contract of
+:class:`~labcdn.hashing.servers.Placement`: ``servers``, ``lookup(key_hashes)`` and ``nbytes``. The measurements return tidy polars
 frames: :func:`balance`, :func:`loads`, :func:`hash_space_shares`,
 :func:`hot_spot`, :func:`overprovisioning`, :func:`disruption`,
 :func:`costs`, :func:`published_figures`; :func:`summary` gives the headline
@@ -38,7 +38,7 @@ from labcdn.hashing.disruption import disruption
 from labcdn.hashing.figures import published_figures, summary
 from labcdn.hashing.jump_hash import Jump, jump, jump_shares
 from labcdn.hashing.ketama import Ketama
-from labcdn.hashing.keys import catalog, hash_keys, ketama_hash, zipf_demand
+from labcdn.hashing.keys import hash_keys, ketama_hash, key_catalog, zipf_demand
 from labcdn.hashing.maglev import Maglev, maglev_table
 from labcdn.hashing.modulo_hash import Modulo, modulo
 from labcdn.hashing.rendezvous import Rendezvous
@@ -59,7 +59,6 @@ __all__ = [
     "Ring",
     "balance",
     "build",
-    "catalog",
     "costs",
     "disruption",
     "hash_keys",
@@ -68,6 +67,7 @@ __all__ = [
     "jump",
     "jump_shares",
     "ketama_hash",
+    "key_catalog",
     "loads",
     "maglev_table",
     "modulo",

@@ -21,7 +21,7 @@ import polars as pl
 from labcdn._validation import check_choice, check_range
 from labcdn.hashing.algorithms import ALGORITHMS, DEFAULTS, build
 from labcdn.hashing.jump_hash import jump_shares
-from labcdn.hashing.keys import catalog, hash_keys, zipf_demand
+from labcdn.hashing.keys import hash_keys, key_catalog, zipf_demand
 from labcdn.hashing.servers import MAX_SERVERS
 
 SHARE_ALGORITHMS = ("modulo", "ring", "ketama", "jump", "maglev")
@@ -142,7 +142,7 @@ def loads(algorithm, *, servers=DEFAULTS.servers, files=DEFAULTS.files, weights=
     algorithm = check_choice("algorithm", algorithm, ALGORITHMS)
     servers = check_range("servers", servers, 1, MAX_SERVERS, integer=True)  # loads are counted by id 0 .. n-1
     table = build(algorithm, servers, weights, vnodes=vnodes, table_size=table_size, balance_factor=balance_factor)
-    held, requests = placed_loads(table, catalog(files, seed=seed, rng=rng), zipf_demand(files, zipf_exponent))
+    held, requests = placed_loads(table, key_catalog(files, seed=seed, rng=rng), zipf_demand(files, zipf_exponent))
     n = table.servers.size
     return pl.DataFrame({
         "algorithm": [algorithm] * n,
@@ -179,7 +179,7 @@ def balance(algorithms=ALGORITHMS, *, servers=DEFAULTS.servers, files=DEFAULTS.f
     for name in names:
         table = build(name, servers, weights, vnodes=vnodes, table_size=table_size, balance_factor=balance_factor)
         if keys is None:  # one catalogue for every algorithm, drawn after the first build as in loads()
-            keys, demand = catalog(files, seed=seed), zipf_demand(files, zipf_exponent)
+            keys, demand = key_catalog(files, seed=seed), zipf_demand(files, zipf_exponent)
         held, requests = placed_loads(table, keys, demand)
         fair = fair_shares(held.size, weights)
         for kind, load in (("uniform", held.astype(np.float64)), ("zipf", requests)):
@@ -279,7 +279,7 @@ def hot_spot(algorithms=ALGORITHMS, *, exponents=(0.0, 0.6, 0.8, 1.0, 1.2), serv
     """
     exponents = [check_range("exponent", e, 0.0, 3.0) for e in exponents]
     servers = check_range("servers", servers, 1, MAX_SERVERS, integer=True)  # loads are counted by id 0 .. n-1
-    keys = catalog(files, seed=seed)
+    keys = key_catalog(files, seed=seed)
     demands = [zipf_demand(files, e) for e in exponents]  # the same for every algorithm
     rows = []
     for name in algorithm_list(algorithms):

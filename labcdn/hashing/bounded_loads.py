@@ -26,8 +26,8 @@ import numpy as np
 
 from labcdn._jit import kernel
 from labcdn._validation import check_range
-from labcdn.hashing.keys import as_key_hashes
 from labcdn.hashing.ring import DEFAULT_VNODES, Ring, successor
+from labcdn.hashing.servers import Placement
 
 DEFAULT_BALANCE_FACTOR = 1.25  # liblb's bounded balancer, after Vimeo (Rodland 2016); HAProxy "125"
 
@@ -74,8 +74,9 @@ def capacities(m, balance_factor, n, weights=None):
 
 
 @dataclass(frozen=True, eq=False)
-class BoundedLoads:
-    """Bounded-load placement on a ring.
+class BoundedLoads(Placement):
+    """Bounded-load placement on a ring; :meth:`lookup` places the keys in order, each on the first server
+    clockwise with room.
 
     Attributes
     ----------
@@ -129,19 +130,7 @@ class BoundedLoads:
         """
         return capacities(m, self.balance_factor, self.servers.size, self.ring.weights)
 
-    def lookup(self, keys):
-        """Place the keys in order; server id for each 64-bit key hash.
-
-        Parameters
-        ----------
-        keys : array_like of uint64
-            64-bit key hashes.
-
-        Returns
-        -------
-        numpy.ndarray of int64
-        """
-        keys = as_key_hashes(keys)
+    def _lookup(self, keys):
         out = np.empty(keys.size, dtype=np.int64)
         load = np.zeros(self.servers.size, dtype=np.int64)
         cap = self.capacities(keys.size)

@@ -14,7 +14,7 @@ import polars as pl
 from labcdn._validation import check_range
 from labcdn.hashing.algorithms import ALGORITHMS, DEFAULTS, build
 from labcdn.hashing.balance import algorithm_list
-from labcdn.hashing.keys import catalog
+from labcdn.hashing.keys import key_catalog
 
 
 def best_time(fn, repeat):
@@ -67,7 +67,7 @@ def costs(algorithms=ALGORITHMS, *, servers=DEFAULTS.servers, files=DEFAULTS.fil
        M = 65,537 and 22.9 ms for M = 655,373.
     """
     repeat = check_range("repeat", repeat, 1, 100, integer=True)
-    keys = catalog(files, seed=seed)
+    keys = key_catalog(files, seed=seed)
     params = {"vnodes": vnodes, "table_size": table_size, "balance_factor": balance_factor}
     rows = []
     for name in algorithm_list(algorithms):

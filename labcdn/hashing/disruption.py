@@ -20,7 +20,7 @@ import polars as pl
 from labcdn._validation import check_range
 from labcdn.hashing.algorithms import ALGORITHMS, DEFAULTS, build
 from labcdn.hashing.balance import algorithm_list
-from labcdn.hashing.keys import catalog, zipf_demand
+from labcdn.hashing.keys import key_catalog, zipf_demand
 from labcdn.hashing.servers import server_set
 
 
@@ -93,7 +93,7 @@ def disruption(algorithms=ALGORITHMS, *, servers=DEFAULTS.servers, files=DEFAULT
     _, w = server_set(n, weights)
     removed = n - 1 if removed is None else check_range("removed", removed, 0, n - 1, integer=True)
     new_weight = float(check_range("new_weight", new_weight, 0.0, None, low_open=True))
-    keys = catalog(files, seed=seed)
+    keys = key_catalog(files, seed=seed)
     demand = zipf_demand(files, zipf_exponent)
     ids = np.arange(n, dtype=np.int64)
     kept = ids[ids != removed]

@@ -13,14 +13,13 @@ References
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
 from labcdn._jit import kernel
 from labcdn._validation import check_range
 from labcdn.hashing.keys import as_key_hashes
-from labcdn.hashing.servers import server_set
+from labcdn.hashing.servers import Numbered
 
 INT32_MAX = 2**31 - 1
 _LCG_A = np.uint64(2862933555777941757)
@@ -177,51 +176,15 @@ def jump_shares(n):
     return share
 
 
-@dataclass(frozen=True, eq=False)
-class Jump:
+class Jump(Numbered):
     """Jump consistent hash over a server list: key goes to ``servers[jump(key, n)]``.
 
     Buckets are numbered, so only the last server can leave without moving
     other keys; weights are not supported.
     """
 
-    servers: np.ndarray
-
-    @classmethod
-    def build(cls, servers):
-        """Place on ``servers``; weights are not supported.
-
-        Parameters
-        ----------
-        servers : int or array_like of int
-            ``n`` (ids ``0 .. n-1``) or distinct server ids, in bucket order.
-
-        Returns
-        -------
-        Jump
-        """
-        ids, _ = server_set(servers)
-        return cls(ids)
-
-    def lookup(self, keys):
-        """Server id for each 64-bit key hash.
-
-        Parameters
-        ----------
-        keys : array_like of uint64
-            64-bit key hashes.
-
-        Returns
-        -------
-        numpy.ndarray of int64
-        """
-        return self.servers[jump(keys, self.servers.size)]
+    bucket = staticmethod(jump)
 
     def shares(self):
         """Exact key-space share per server (see :func:`jump_shares`)."""
         return jump_shares(self.servers.size)
-
-    @property
-    def nbytes(self):
-        """Bytes of lookup state beyond the server list (none)."""
-        return 0

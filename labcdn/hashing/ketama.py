@@ -31,7 +31,7 @@ import numpy as np
 
 from labcdn.hashing.keys import as_key_hashes, ketama_hash
 from labcdn.hashing.ring import arc_shares, ring_index, ring_lookup
-from labcdn.hashing.servers import server_set
+from labcdn.hashing.servers import Placement, server_set
 
 DIGESTS_PER_SERVER = 40  # x 4 points per MD5 digest = 160 points (libmemcached)
 POINTS_PER_DIGEST = 4
@@ -87,8 +87,8 @@ def ketama_continuum(names, digests):
 
 
 @dataclass(frozen=True, eq=False)
-class Ketama:
-    """A ketama continuum.
+class Ketama(Placement):
+    """A ketama continuum; :meth:`lookup` takes a 64-bit key hash's top 32 bits as its ketama point.
 
     Attributes
     ----------
@@ -189,19 +189,8 @@ class Ketama:
         found = ring_lookup(self.points, self.owners, self.index, self.shift, positions, ketama_hash(keys))
         return [self.names[i] for i in found]
 
-    def lookup(self, keys):
-        """Server id for each 64-bit key hash (its top 32 bits are the ketama point).
-
-        Parameters
-        ----------
-        keys : array_like of uint64
-            64-bit key hashes.
-
-        Returns
-        -------
-        numpy.ndarray of int64
-        """
-        return ring_lookup(self.points, self.owners, self.index, self.shift, self.servers, as_key_hashes(keys) >> _S32)
+    def _lookup(self, keys):
+        return ring_lookup(self.points, self.owners, self.index, self.shift, self.servers, keys >> _S32)
 
     def shares(self):
         """Exact fraction of the 32-bit point space owned by each server."""

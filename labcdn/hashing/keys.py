@@ -156,7 +156,7 @@ def ketama_hash(keys):
     return np.frombuffer(digests, dtype="<u4").astype(np.uint64)
 
 
-def catalog(files, seed=None, rng=None):
+def key_catalog(files, seed=None, rng=None):
     """Key hashes of a catalogue of ``files`` files, in popularity-rank order.
 
     File ids are drawn from the Generator (63-bit, distinct with overwhelming

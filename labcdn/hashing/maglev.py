@@ -28,8 +28,8 @@ import numpy as np
 
 from labcdn._jit import kernel
 from labcdn._validation import check_range
-from labcdn.hashing.keys import as_key_hashes, draw64
-from labcdn.hashing.servers import server_hashes, server_set
+from labcdn.hashing.keys import draw64
+from labcdn.hashing.servers import Placement, server_hashes, server_set
 
 DEFAULT_TABLE_SIZE = 65_537  # Maglev paper's default (section 5.3)
 MAX_TABLE_SIZE = 5_000_011  # Envoy's limit for table_size
@@ -137,8 +137,8 @@ def _maglev_lookup_kernel(table, servers, keys, out):
 
 
 @dataclass(frozen=True, eq=False)
-class Maglev:
-    """A Maglev lookup table.
+class Maglev(Placement):
+    """A Maglev lookup table: :meth:`lookup` is ``table[hash mod M]``.
 
     Attributes
     ----------
@@ -189,19 +189,7 @@ class Maglev:
         """``M``, the number of table entries."""
         return self.table.size
 
-    def lookup(self, keys):
-        """Server id for each 64-bit key hash: ``table[hash mod M]``.
-
-        Parameters
-        ----------
-        keys : array_like of uint64
-            64-bit key hashes.
-
-        Returns
-        -------
-        numpy.ndarray of int64
-        """
-        keys = as_key_hashes(keys)
+    def _lookup(self, keys):
         out = np.empty(keys.size, dtype=np.int64)
         _maglev_lookup_kernel(self.table, self.servers, keys, out)
         return out

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from labcdn._jit import kernel
 from labcdn._validation import check_range
 from labcdn.hashing.keys import as_key_hashes
-from labcdn.hashing.servers import MAX_SERVERS, server_set
+from labcdn.hashing.servers import MAX_SERVERS, Numbered
 
 
 @kernel
@@ -41,43 +39,7 @@ def modulo(keys, n):
     return out
 
 
-@dataclass(frozen=True, eq=False)
-class Modulo:
+class Modulo(Numbered):
     """Modulo placement over a server list: key goes to ``servers[hash mod n]``."""
 
-    servers: np.ndarray
-
-    @classmethod
-    def build(cls, servers):
-        """Place on ``servers``; weights are not supported.
-
-        Parameters
-        ----------
-        servers : int or array_like of int
-            ``n`` (ids ``0 .. n-1``) or distinct server ids.
-
-        Returns
-        -------
-        Modulo
-        """
-        ids, _ = server_set(servers)
-        return cls(ids)
-
-    def lookup(self, keys):
-        """Server id for each 64-bit key hash.
-
-        Parameters
-        ----------
-        keys : array_like of uint64
-            64-bit key hashes.
-
-        Returns
-        -------
-        numpy.ndarray of int64
-        """
-        return self.servers[modulo(keys, self.servers.size)]
-
-    @property
-    def nbytes(self):
-        """Bytes of lookup state beyond the server list (none)."""
-        return 0
+    bucket = staticmethod(modulo)

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from labcdn._jit import kernel
-from labcdn.hashing.keys import as_key_hashes, mix64
-from labcdn.hashing.servers import server_hashes, server_set
+from labcdn.hashing.keys import mix64
+from labcdn.hashing.servers import Placement, server_hashes, server_set
 
 _S11 = np.uint64(11)
 _TWO_M53 = 2.0**-53
@@ -64,8 +64,8 @@ def _weighted_rendezvous_kernel(seeds, weights, servers, keys, out):
 
 
 @dataclass(frozen=True, eq=False)
-class Rendezvous:
-    """Highest-random-weight placement over a server list.
+class Rendezvous(Placement):
+    """Highest-random-weight placement over a server list (:meth:`lookup` is O(n) per key).
 
     Attributes
     ----------
@@ -99,19 +99,7 @@ class Rendezvous:
         ids, w = server_set(servers, weights)
         return cls(ids, w, server_hashes(ids))
 
-    def lookup(self, keys):
-        """Server id for each 64-bit key hash (O(n) per key).
-
-        Parameters
-        ----------
-        keys : array_like of uint64
-            64-bit key hashes.
-
-        Returns
-        -------
-        numpy.ndarray of int64
-        """
-        keys = as_key_hashes(keys)
+    def _lookup(self, keys):
         out = np.empty(keys.size, dtype=np.int64)
         if self.weights is None:
             _rendezvous_kernel(self.seeds, self.servers, keys, out)

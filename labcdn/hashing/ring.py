@@ -23,8 +23,8 @@ import numpy as np
 
 from labcdn._jit import kernel
 from labcdn._validation import check_range
-from labcdn.hashing.keys import as_key_hashes, draw64
-from labcdn.hashing.servers import server_hashes, server_set
+from labcdn.hashing.keys import draw64
+from labcdn.hashing.servers import Placement, server_hashes, server_set
 
 DEFAULT_VNODES = 160  # libmemcached's MEMCACHED_POINTS_PER_SERVER_KETAMA (40 MD5 digests x 4 points)
 MAX_POINTS = 20_000_000
@@ -166,7 +166,7 @@ def _points_per_server(vnodes, weights, n):
 
 
 @dataclass(frozen=True, eq=False)
-class Ring:
+class Ring(Placement):
     """A consistent-hash ring with virtual nodes.
 
     Attributes
@@ -223,19 +223,8 @@ class Ring:
         points, owners = points[order], owners[order]
         return cls(ids, w, vnodes, points, owners, *ring_index(points, 64))
 
-    def lookup(self, keys):
-        """Server id for each key.
-
-        Parameters
-        ----------
-        keys : array_like of uint64
-            64-bit key hashes.
-
-        Returns
-        -------
-        numpy.ndarray of int64
-        """
-        return ring_lookup(self.points, self.owners, self.index, self.shift, self.servers, as_key_hashes(keys))
+    def _lookup(self, keys):
+        return ring_lookup(self.points, self.owners, self.index, self.shift, self.servers, keys)
 
     def shares(self):
         """Exact fraction of the 64-bit hash space owned by each server (arc lengths)."""

@@ -1,11 +1,15 @@
-"""The server set every placement is built on: ids, optional weights, and their hashes."""
+"""The server set every placement is built on (ids, optional weights, their hashes) and the contract every
+placement keeps (:class:`Placement`)."""
 
 from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
 
 import numpy as np
 
 from labcdn._validation import check_array, check_range
-from labcdn.hashing.keys import hash_keys
+from labcdn.hashing.keys import as_key_hashes, hash_keys
 
 MAX_SERVERS = 100_000
 
@@ -63,3 +67,71 @@ def server_hashes(ids):
     numpy.ndarray of uint64
     """
     return hash_keys(ids)
+
+
+class Placement(ABC):
+    """The contract of every placement in the family: built on a server set, it maps key hashes to servers.
+
+    - ``build(servers, ...)``, a classmethod, validates the server set (``n`` for
+      ids ``0 .. n-1``, or distinct non-negative ids; weights where the algorithm
+      takes them) and returns the placement;
+    - ``servers`` holds the server ids (int64), in the order given;
+    - :meth:`lookup` maps 64-bit key hashes to server ids;
+    - :attr:`nbytes` is the size of the lookup state beyond the server list.
+
+    Subclasses implement ``build``, ``_lookup`` (on validated hashes) and ``nbytes``.
+    """
+
+    @classmethod
+    @abstractmethod
+    def build(cls, servers):
+        """Place on ``servers`` (``n`` or distinct server ids); algorithm-specific options follow."""
+
+    def lookup(self, keys):
+        """Server id for each 64-bit key hash.
+
+        Parameters
+        ----------
+        keys : array_like of uint64
+            64-bit key hashes (e.g. from :func:`labcdn.hashing.key_catalog`).
+
+        Returns
+        -------
+        numpy.ndarray of int64
+            The id, from ``servers``, of the server each key goes to.
+        """
+        return self._lookup(as_key_hashes(keys))
+
+    @abstractmethod
+    def _lookup(self, keys):
+        """Server ids for validated key hashes (contiguous uint64)."""
+
+    @property
+    @abstractmethod
+    def nbytes(self):
+        """Bytes of lookup state beyond the server list."""
+
+
+@dataclass(frozen=True, eq=False)
+class Numbered(Placement):
+    """A placement that needs nothing but the server list: key goes to ``servers[bucket(hash, n)]``.
+
+    Subclasses set ``bucket``, a function of ``(key hashes, n)`` returning bucket numbers in ``[0, n)``;
+    weights are not supported.
+    """
+
+    servers: np.ndarray
+
+    @classmethod
+    def build(cls, servers):
+        """Place on ``servers``: ``n`` (ids ``0 .. n-1``) or distinct server ids, in bucket order."""
+        ids, _ = server_set(servers)
+        return cls(ids)
+
+    def _lookup(self, keys):
+        return self.servers[self.bucket(keys, self.servers.size)]
+
+    @property
+    def nbytes(self):
+        """Bytes of lookup state beyond the server list (none)."""
+        return 0

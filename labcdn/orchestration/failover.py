@@ -122,6 +122,10 @@ PRE_VOTE, PRE_VOTE_RESP, VOTE, VOTE_RESP = 0, 1, 2, 3
 def _raft_trial(seed, members, tick, election_ticks, delay, pre_vote, max_time):
     """One trial of etcd's election after the leader (member 0) dies at time 0; returns the time
     a new leader is elected (``max_time`` if none by then)."""
+    # Kept whole: one discrete-event loop whose every step draws from one counter-based random stream
+    # (``state``, threaded through in order) and changes several members' role, term, vote and timers at
+    # once; split into helpers it would pass and return that state at each step, and the draw order that
+    # makes trials reproducible would be spread over several functions.
     state = np.uint64(seed)
     n = members
     quorum = n // 2 + 1

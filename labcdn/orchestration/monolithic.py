@@ -25,22 +25,25 @@ from __future__ import annotations
 
 import numpy as np
 
+from labcdn._events import empty, pop, push
 from labcdn._jit import kernel
+from labcdn.orchestration.jobs import (
+    DELETED,
+    WAITING,
+    after_attempt,
+    end_job,
+    end_task,
+    next_times,
+    place_task,
+)
 from labcdn.orchestration.nodes import (
     LEAST_ALLOCATED,
     MAX_NODE_SCORE,
-    account,
-    bind,
     fast_score,
     fits,
     fresh_state,
-    heap_pop,
-    heap_push,
     record_sample,
-    release,
 )
-
-WAITING, DONE, ABANDONED, DELETED = 0, 1, 2, 3
 
 
 @kernel
@@ -112,14 +115,20 @@ def score_bound(strategy, top_cpu, top_mem, cpu, mem):
 
 
 @kernel
-def _monolithic_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmilli, deadline, task_off, task_job,
-                       cap_cpu, cap_mem, gpu_init, max_pods, t_job, t_task, strategy, to_find, max_attempts,
-                       horizon, sample_dt, s_cpu, s_mem, s_ngpu, s_gmilli, s_weight,
-                       task_node, task_start, task_end, task_gpus, job_first, job_last, job_placed,
-                       job_attempts, job_state, busy, samples, counters):
+def _monolithic_kernel(jobs, cluster, think, records, strategy, to_find, max_attempts, horizon, sample_dt, shapes,
+                       busy, samples, counters):
+    """Run kube-scheduler over the jobs; fills ``records``, ``busy``, ``samples`` and ``counters`` (see
+    :func:`labcdn.orchestration.scheduling.simulate`, which packs the tuples)."""
+    # One loop over four event kinds, kept whole: the kinds share a dozen loop-carried scalars (heap size, queue
+    # head and length, unschedulable count, current job and its finish, search start, pending tasks, sample
+    # index) that a helper per kind would have to take and hand back; the per-node and per-job steps are
+    # already helpers (select_node, and jobs.place_task / end_task / end_job / after_attempt).
+    arrival, workload, tasks, duration, cpu, mem, ngpu, gmilli, deadline, task_off, task_job = jobs
+    cap_cpu, cap_mem, gpu_init, max_pods = cluster
+    t_job, t_task = think
+    task_node, task_start, task_end, task_gpus, job_first, job_last, job_placed, job_attempts, job_state = records
     n_jobs = arrival.size
     m = cap_cpu.size
-    n_tasks_total = task_job.size
     free_cpu, free_mem, pods, gpu_free, capacity, used = fresh_state(cap_cpu, cap_mem, gpu_init)
     inv_cpu = np.zeros(m)
     inv_mem = np.zeros(m)
@@ -130,8 +139,7 @@ def _monolithic_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmill
             inv_mem[n] = 100.0 / cap_mem[n]
     top_cpu = cap_cpu.max()
     top_mem = cap_mem.max()
-    heap_t = np.empty(max(1, n_tasks_total))
-    heap_i = np.empty(max(1, n_tasks_total), dtype=np.int64)
+    heap_t, heap_i = empty(task_job.size)
     hn = 0
     queue = np.empty(max(1, n_jobs), dtype=np.int64)  # ring buffer; a job is queued at most once
     qh = 0
@@ -146,25 +154,22 @@ def _monolithic_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmill
     n_samples = samples.shape[0]
     si = 0
     while True:
-        ta = arrival[ja] if ja < n_jobs else np.inf
-        tc = heap_t[0] if hn > 0 else np.inf
+        ta, tc, tsm = next_times(arrival, ja, heap_t, hn, si, n_samples, sample_dt)
         ts = busy_until if current >= 0 else np.inf
-        tsm = si * sample_dt if si < n_samples else np.inf
         t = min(min(ta, tc), min(ts, tsm))
         if t > horizon or t == np.inf:
             break
         if tc == t:  # a pod completes: free its node, wake jobs that would now fit there
-            _, i, hn = heap_pop(heap_t, heap_i, hn)
-            j = task_job[i]
+            i = heap_i[0]
+            hn = pop(heap_t, heap_i, hn)
             n = task_node[i]
-            release(free_cpu, free_mem, pods, gpu_free, n, cpu[j], mem[j], ngpu[j], gmilli[j], task_gpus[i])
-            account(used, -1, cpu[j], mem[j], ngpu[j], gmilli[j])
+            end_task(i, task_job, task_node, task_gpus, free_cpu, free_mem, pods, gpu_free, used, cpu, mem, ngpu,
+                     gmilli)
             kept = 0
             for k in range(un):  # in arrival order of their failures, kept stable
                 w = unsched[k]
                 if deadline[w] <= t:
-                    job_state[w] = DELETED
-                    pending -= tasks[w] - job_placed[w]
+                    pending -= end_job(w, DELETED, job_state, tasks, job_placed)
                 elif fits(free_cpu, free_mem, pods, max_pods, gpu_free, n, cpu[w], mem[w], ngpu[w], gmilli[w]):
                     queue[(qh + qn) % n_jobs] = w
                     qn += 1
@@ -178,8 +183,7 @@ def _monolithic_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmill
             job_attempts[j] += 1
             counters[0] += 1
             if deadline[j] <= t:  # deleted while the scheduler was thinking
-                job_state[j] = DELETED
-                pending -= tasks[j] - job_placed[j]
+                pending -= end_job(j, DELETED, job_state, tasks, job_placed)
             bound = score_bound(strategy, top_cpu, top_mem, cpu[j], mem[j])
             while job_state[j] == WAITING and job_placed[j] < tasks[j]:
                 n, processed = select_node(free_cpu, free_mem, pods, max_pods, gpu_free, cap_cpu, cap_mem,
@@ -188,28 +192,19 @@ def _monolithic_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmill
                 start = (start + processed) % m
                 if n < 0:
                     break
-                i = task_off[j] + job_placed[j]
-                task_gpus[i] = bind(free_cpu, free_mem, pods, gpu_free, n, cpu[j], mem[j], ngpu[j], gmilli[j])
-                task_node[i] = n
-                task_start[i] = t
-                task_end[i] = min(t + duration[j], deadline[j])
-                hn = heap_push(heap_t, heap_i, hn, task_end[i], i)
-                account(used, 1, cpu[j], mem[j], ngpu[j], gmilli[j])
                 if job_placed[j] == 0:
                     job_first[j] = t
+                i = place_task(j, n, task_off, task_node, task_gpus, job_placed, free_cpu, free_mem, pods, gpu_free,
+                               used, cpu, mem, ngpu, gmilli)
+                task_start[i] = t
+                task_end[i] = min(t + duration[j], deadline[j])
+                hn = push(heap_t, heap_i, hn, task_end[i], i)
                 job_last[j] = t
-                job_placed[j] += 1
                 pending -= 1
-            if job_state[j] == DELETED:
-                pass
-            elif job_placed[j] == tasks[j]:
-                job_state[j] = DONE
-            else:
-                counters[1] += 1
-                if job_attempts[j] >= max_attempts:
-                    job_state[j] = ABANDONED
-                    pending -= tasks[j] - job_placed[j]
-                else:
+            if job_state[j] != DELETED:
+                dropped, waits = after_attempt(j, max_attempts, job_state, tasks, job_placed, job_attempts, counters)
+                pending -= dropped
+                if waits:
                     unsched[un] = j
                     un += 1
         elif ta == t:
@@ -222,22 +217,20 @@ def _monolithic_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmill
             for k in range(un):  # deletions of unschedulable jobs, noticed at sample times
                 w = unsched[k]
                 if deadline[w] <= t:
-                    job_state[w] = DELETED
-                    pending -= tasks[w] - job_placed[w]
+                    pending -= end_job(w, DELETED, job_state, tasks, job_placed)
                 else:
                     unsched[kept] = w
                     kept += 1
             un = kept
             record_sample(samples, si, t, used, capacity, hn, pending, free_cpu, free_mem, pods, max_pods,
-                          gpu_free, s_cpu, s_mem, s_ngpu, s_gmilli, s_weight)
+                          gpu_free, shapes)
             si += 1
         while current < 0 and qn > 0:  # idle: start on the next live job
             j = queue[qh]
             qh = (qh + 1) % n_jobs
             qn -= 1
             if deadline[j] <= t:
-                job_state[j] = DELETED
-                pending -= tasks[j] - job_placed[j]
+                pending -= end_job(j, DELETED, job_state, tasks, job_placed)
                 continue
             current = j
             d = t_job[workload[j]] + t_task[workload[j]] * (tasks[j] - job_placed[j])

@@ -283,50 +283,6 @@ def num_feasible_nodes_to_find(num_all_nodes, percentage):
     return 100 if n < 100 else n
 
 
-# --------------------------------------------------------------------------- completion heap
-
-
-@kernel
-def heap_push(keys, vals, size, key, val):
-    """Push onto a binary min-heap held in ``keys``/``vals``; return the new size."""
-    i = size
-    keys[i] = key
-    vals[i] = val
-    while i > 0:
-        parent = (i - 1) // 2
-        if keys[parent] < keys[i] or (keys[parent] == keys[i] and vals[parent] <= vals[i]):
-            break
-        keys[parent], keys[i] = keys[i], keys[parent]
-        vals[parent], vals[i] = vals[i], vals[parent]
-        i = parent
-    return size + 1
-
-
-@kernel
-def heap_pop(keys, vals, size):
-    """Remove the smallest (key, then value); return ``(key, value, new size)``."""
-    key = keys[0]
-    val = vals[0]
-    size -= 1
-    keys[0] = keys[size]
-    vals[0] = vals[size]
-    i = 0
-    while True:
-        left = 2 * i + 1
-        if left >= size:
-            break
-        child = left
-        right = left + 1
-        if right < size and (keys[right] < keys[left] or (keys[right] == keys[left] and vals[right] < vals[left])):
-            child = right
-        if keys[i] < keys[child] or (keys[i] == keys[child] and vals[i] <= vals[child]):
-            break
-        keys[child], keys[i] = keys[i], keys[child]
-        vals[child], vals[i] = vals[i], vals[child]
-        i = child
-    return key, val, size
-
-
 @kernel
 def gpu_amount(ngpu, gmilli):
     """Thousandths of GPU a request takes: its share, or 1000 per whole GPU."""
@@ -366,9 +322,10 @@ def account(used, sign, cpu, mem, ngpu, gmilli):
 
 @kernel
 def record_sample(samples, si, t, used, capacity, running, pending, free_cpu, free_mem, pods, max_pods,
-                  gpu_free, s_cpu, s_mem, s_ngpu, s_gmilli, s_weight):
+                  gpu_free, shapes):
     """Row ``si`` of the timeline: time, CPU/memory/GPU in use (fractions), running and pending tasks,
-    CPU and GPU fragmentation."""
+    CPU and GPU fragmentation (against ``shapes``: the arrays ``s_cpu, s_mem, s_ngpu, s_gmilli, s_weight``)."""
+    s_cpu, s_mem, s_ngpu, s_gmilli, s_weight = shapes
     samples[si, 0] = t
     for r in range(3):
         samples[si, 1 + r] = used[r] / capacity[r] if capacity[r] > 0 else 0.0

@@ -23,7 +23,8 @@ import numpy as np
 import polars as pl
 
 from labcdn._validation import check_choice, check_range
-from labcdn.orchestration.monolithic import ABANDONED, DELETED, DONE, WAITING, _monolithic_kernel
+from labcdn.orchestration.jobs import ABANDONED, DELETED, DONE, WAITING
+from labcdn.orchestration.monolithic import _monolithic_kernel
 from labcdn.orchestration.nodes import (
     LEAST_ALLOCATED,
     MOST_ALLOCATED,
@@ -286,10 +287,11 @@ def simulate(design, jobs: Jobs, cluster: Cluster, *, strategy=DEFAULTS.strategy
     t_jobs = np.array([t_job, service_t_job])
     t_tasks = np.array([t_task, t_task])
     shapes = _shapes(jobs)
-    common = (jobs.arrival, jobs.workload, jobs.tasks, jobs.duration, jobs.cpu_milli, jobs.mem_mib, jobs.ngpu,
-              jobs.gpu_milli, jobs.deadline, task_off, task_job, cluster.cpu_milli, cluster.mem_mib,
-              gpu_table(cluster.gpus), max_pods, t_jobs, t_tasks)
-    tail = (*shapes, *out.values(), busy, samples, counters)
+    common = ((jobs.arrival, jobs.workload, jobs.tasks, jobs.duration, jobs.cpu_milli, jobs.mem_mib, jobs.ngpu,
+               jobs.gpu_milli, jobs.deadline, task_off, task_job),
+              (cluster.cpu_milli, cluster.mem_mib, gpu_table(cluster.gpus), max_pods), (t_jobs, t_tasks),
+              tuple(out.values()))
+    tail = (shapes, busy, samples, counters)
     if design == "monolithic":
         to_find = num_feasible_nodes_to_find(cluster.nodes, pct)
         _monolithic_kernel(*common, STRATEGIES[strategy], to_find, max_attempts, horizon, sample_interval, *tail)

@@ -32,20 +32,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from labcdn._events import empty, pop, push
 from labcdn._jit import kernel
-from labcdn.orchestration.monolithic import ABANDONED, DELETED, DONE
-from labcdn.orchestration.nodes import (
-    GPU_MILLI,
-    account,
-    bind,
-    fits,
-    fresh_state,
-    gpu_amount,
-    heap_pop,
-    heap_push,
-    record_sample,
-    release,
-)
+from labcdn.orchestration.jobs import DELETED, after_attempt, end_job, end_task, next_times, place_task
+from labcdn.orchestration.nodes import GPU_MILLI, fits, fresh_state, gpu_amount, record_sample
 
 FRAMEWORKS = 2
 MIN_OFFER_CPU_MILLI = 10  # Mesos MIN_CPUS = 0.01
@@ -63,26 +53,156 @@ def _dominant_share(alloc, offered, capacity, f):
     return share
 
 
+@kernel(inline="always")
+def _charge(alloc, f, sign, cpu, mem, ngpu, gmilli):
+    """Add (``sign`` 1) or take back (-1) a task in framework ``f``'s allocation, as the DRF allocator counts it."""
+    alloc[f, 0] += sign * cpu
+    alloc[f, 1] += sign * mem
+    alloc[f, 2] += sign * gpu_amount(ngpu, gmilli)
+
+
+@kernel
+def _make_offers(t, rotate, want, locked, filter_set, filter_until, revived, alloc, offered, capacity, offer_nodes,
+                 offer_n, free_cpu, free_mem, gpu_free):
+    """The allocator walks the agents from ``rotate`` and offers each unlocked one with resources free to the
+    wanting framework of lowest dominant share that has not filtered it; offered agents are locked."""
+    m = free_cpu.size
+    for k in range(m):
+        n = (rotate + k) % m
+        if locked[n] >= 0 or (free_cpu[n] < MIN_OFFER_CPU_MILLI and free_mem[n] < MIN_OFFER_MEM_MIB):
+            continue
+        best = -1
+        best_share = 0.0
+        for f in range(FRAMEWORKS):
+            if not want[f] or (filter_set[f, n] >= revived[f] and filter_until[f, n] > t):
+                continue
+            s = _dominant_share(alloc, offered, capacity, f)
+            if best < 0 or s < best_share:
+                best = f
+                best_share = s
+        if best < 0:
+            continue
+        locked[n] = best
+        offer_nodes[best, offer_n[best]] = n
+        offer_n[best] += 1
+        offered[best, 0] += free_cpu[n]
+        offered[best, 1] += free_mem[n]
+        for g in range(gpu_free.shape[1]):
+            if gpu_free[n, g] > 0:
+                offered[best, 2] += gpu_free[n, g]
+
+
+@kernel
+def _offer_bounds(agents, free_cpu, free_mem, gpu_free):
+    """Upper bounds on what any one offered agent has free: CPU, memory, the largest GPU share, whole GPUs.
+
+    Free amounts only shrink while a framework places its jobs, so a job larger than these cannot fit.
+    """
+    top_cpu = 0
+    top_mem = 0
+    top_share = 0
+    top_whole = 0
+    for n in agents:
+        top_cpu = max(top_cpu, free_cpu[n])
+        top_mem = max(top_mem, free_mem[n])
+        whole = 0
+        for g in range(gpu_free.shape[1]):
+            top_share = max(top_share, gpu_free[n, g])
+            if gpu_free[n, g] == GPU_MILLI:
+                whole += 1
+        top_whole = max(top_whole, whole)
+    return top_cpu, top_mem, top_share, top_whole
+
+
+@kernel
+def _decide(f, t0, agents, queue, qh, qn, t_job, t_task, max_attempts, jobs, records, state, alloc, launched,
+            counters):
+    """Framework ``f``, holding offers of ``agents`` from ``t0``, thinks about every job in its queue in turn
+    and places tasks first-fit on the agents; jobs with tasks left wait for a later offer.
+
+    Returns ``(seconds of thought, tasks placed into launched[:n], pending tasks resolved)``.
+    """
+    _, _, tasks, _, cpu, mem, ngpu, gmilli, deadline, task_off, _ = jobs
+    task_node, _, _, task_gpus, _, _, job_placed, job_attempts, job_state = records
+    free_cpu, free_mem, pods, max_pods, gpu_free, used = state
+    qcap = queue.shape[1]
+    top_cpu, top_mem, top_share, top_whole = _offer_bounds(agents, free_cpu, free_mem, gpu_free)
+    think = 0.0
+    nl = 0
+    resolved = 0
+    for _ in range(qn[f]):
+        j = queue[f, qh[f]]
+        qh[f] = (qh[f] + 1) % qcap
+        qn[f] -= 1
+        if deadline[j] <= t0:
+            resolved += end_job(j, DELETED, job_state, tasks, job_placed)
+            continue
+        think += t_job[f] + t_task[f] * (tasks[j] - job_placed[j])
+        job_attempts[j] += 1
+        counters[0] += 1
+        maybe = cpu[j] <= top_cpu and mem[j] <= top_mem
+        if ngpu[j] > 0:
+            maybe = maybe and (gmilli[j] <= top_share if gmilli[j] < GPU_MILLI else ngpu[j] <= top_whole)
+        cursor = 0
+        while maybe and job_placed[j] < tasks[j]:
+            while cursor < agents.size and not fits(free_cpu, free_mem, pods, max_pods, gpu_free, agents[cursor],
+                                                    cpu[j], mem[j], ngpu[j], gmilli[j]):
+                cursor += 1
+            if cursor == agents.size:
+                break
+            launched[nl] = place_task(j, agents[cursor], task_off, task_node, task_gpus, job_placed, free_cpu,
+                                      free_mem, pods, gpu_free, used, cpu, mem, ngpu, gmilli)
+            nl += 1
+            _charge(alloc, f, 1, cpu[j], mem[j], ngpu[j], gmilli[j])
+            resolved += 1
+        dropped, waits = after_attempt(j, max_attempts, job_state, tasks, job_placed, job_attempts, counters)
+        resolved += dropped
+        if waits:
+            queue[f, (qh[f] + qn[f]) % qcap] = j
+            qn[f] += 1
+    return think, nl, resolved
+
+
+@kernel
+def _launch(tasks, reply, task_job, duration, deadline, task_start, task_end, job_first, job_last, heap_t, heap_i,
+            hn):
+    """The framework replies at ``reply``: the tasks it placed start, each ending at its duration or its job's
+    deadline; returns the completion heap's new size."""
+    for i in tasks:
+        j = task_job[i]
+        task_start[i] = reply
+        task_end[i] = min(reply + duration[j], max(deadline[j], reply))
+        hn = push(heap_t, heap_i, hn, task_end[i], i)
+        if np.isnan(job_first[j]):
+            job_first[j] = reply
+        job_last[j] = reply
+    return hn
+
+
 @kernel
 def _next_tick(t, interval):
     return (np.floor(t / interval) + 1.0) * interval
 
 
 @kernel
-def _two_level_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmilli, deadline, task_off, task_job,
-                      cap_cpu, cap_mem, gpu_init, max_pods, t_job, t_task, refuse, interval, t_alloc,
-                      max_attempts, horizon, sample_dt, s_cpu, s_mem, s_ngpu, s_gmilli, s_weight,
-                      task_node, task_start, task_end, task_gpus, job_first, job_last, job_placed,
-                      job_attempts, job_state, busy, samples, counters):
+def _two_level_kernel(jobs, cluster, think, records, refuse, interval, t_alloc, max_attempts, horizon, sample_dt,
+                      shapes, busy, samples, counters):
+    """Run the Mesos allocator and the two frameworks over the jobs; fills ``records``, ``busy``, ``samples``
+    and ``counters`` (see :func:`labcdn.orchestration.scheduling.simulate`, which packs the tuples)."""
+    # One loop over five event kinds, kept whole: they share the loop-carried clock state (heap size, next
+    # allocation round, rotation start, arrivals taken, pending tasks, sample index). The allocation round's
+    # steps are helpers: _make_offers, _decide (a framework's first-fit over its queue) and _launch.
+    arrival, workload, tasks, duration, cpu, mem, ngpu, gmilli, deadline, task_off, task_job = jobs
+    cap_cpu, cap_mem, gpu_init, max_pods = cluster
+    t_job, t_task = think
+    task_node, task_start, task_end, task_gpus, job_first, job_last, job_placed, job_attempts, job_state = records
     n_jobs = arrival.size
     m = cap_cpu.size
     n_tasks_total = task_job.size
-    width = gpu_init.shape[1]
     free_cpu, free_mem, pods, gpu_free, capacity, used = fresh_state(cap_cpu, cap_mem, gpu_init)
     alloc = np.zeros((FRAMEWORKS, 3))
     offered = np.zeros((FRAMEWORKS, 3))
-    heap_t = np.empty(max(1, n_tasks_total))
-    heap_i = np.empty(max(1, n_tasks_total), dtype=np.int64)
+    heap_t, heap_i = empty(n_tasks_total)
     hn = 0
     qcap = max(1, n_jobs)
     queue = np.empty((FRAMEWORKS, qcap), dtype=np.int64)
@@ -98,6 +218,7 @@ def _two_level_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmilli
     revived = np.full(FRAMEWORKS, -np.inf)
     want = np.zeros(FRAMEWORKS, dtype=np.bool_)
     launched = np.empty(max(1, n_tasks_total), dtype=np.int64)
+    state = (free_cpu, free_mem, pods, max_pods, gpu_free, used)  # as a framework's decision reads it
     next_cycle = np.inf
     rotate = 0
     ja = 0
@@ -105,24 +226,17 @@ def _two_level_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmilli
     n_samples = samples.shape[0]
     si = 0
     while True:
-        ta = arrival[ja] if ja < n_jobs else np.inf
-        tc = heap_t[0] if hn > 0 else np.inf
+        ta, tc, tsm = next_times(arrival, ja, heap_t, hn, si, n_samples, sample_dt)
         tr = min(reply_at[0], reply_at[1])
-        tsm = si * sample_dt if si < n_samples else np.inf
         t = min(min(min(ta, tc), min(tr, tsm)), next_cycle)
         if t > horizon or t == np.inf:
             break
         if tc == t:  # a task completes
-            _, i, hn = heap_pop(heap_t, heap_i, hn)
-            j = task_job[i]
-            release(free_cpu, free_mem, pods, gpu_free, task_node[i], cpu[j], mem[j], ngpu[j], gmilli[j],
-                    task_gpus[i])
-            f = workload[j]
-            a = gpu_amount(ngpu[j], gmilli[j])
-            alloc[f, 0] -= cpu[j]
-            alloc[f, 1] -= mem[j]
-            alloc[f, 2] -= a
-            account(used, -1, cpu[j], mem[j], ngpu[j], gmilli[j])
+            i = heap_i[0]
+            hn = pop(heap_t, heap_i, hn)
+            j = end_task(i, task_job, task_node, task_gpus, free_cpu, free_mem, pods, gpu_free, used, cpu, mem, ngpu,
+                         gmilli)
+            _charge(alloc, workload[j], -1, cpu[j], mem[j], ngpu[j], gmilli[j])
         elif tr == t:  # a framework replies: launch was booked at decision time; decline the rest
             f = 0 if reply_at[0] == t else 1
             for k in range(offer_n[f]):
@@ -157,109 +271,21 @@ def _two_level_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmilli
                 continue
             counters[2] += 1
             busy[2] += min(t_alloc, horizon - t)
-            for k in range(m):
-                n = (rotate + k) % m
-                if locked[n] >= 0 or (free_cpu[n] < MIN_OFFER_CPU_MILLI and free_mem[n] < MIN_OFFER_MEM_MIB):
-                    continue
-                best = -1
-                best_share = 0.0
-                for f in range(FRAMEWORKS):
-                    if not want[f] or (filter_set[f, n] >= revived[f] and filter_until[f, n] > t):
-                        continue
-                    s = _dominant_share(alloc, offered, capacity, f)
-                    if best < 0 or s < best_share:
-                        best = f
-                        best_share = s
-                if best < 0:
-                    continue
-                locked[n] = best
-                offer_nodes[best, offer_n[best]] = n
-                offer_n[best] += 1
-                offered[best, 0] += free_cpu[n]
-                offered[best, 1] += free_mem[n]
-                for g in range(width):
-                    if gpu_free[n, g] > 0:
-                        offered[best, 2] += gpu_free[n, g]
+            _make_offers(t, rotate, want, locked, filter_set, filter_until, revived, alloc, offered, capacity,
+                         offer_nodes, offer_n, free_cpu, free_mem, gpu_free)
             rotate = (rotate + 1) % m
             for f in range(FRAMEWORKS):
                 if not want[f] or offer_n[f] == 0:
                     continue
                 counters[3] += offer_n[f]
                 t0 = t + t_alloc
-                # upper bounds on what any single offered agent has free (they only shrink this round)
-                top_cpu = 0
-                top_mem = 0
-                top_share = 0
-                top_whole = 0
-                for k in range(offer_n[f]):
-                    n = offer_nodes[f, k]
-                    top_cpu = max(top_cpu, free_cpu[n])
-                    top_mem = max(top_mem, free_mem[n])
-                    whole = 0
-                    for g in range(width):
-                        top_share = max(top_share, gpu_free[n, g])
-                        if gpu_free[n, g] == GPU_MILLI:
-                            whole += 1
-                    top_whole = max(top_whole, whole)
-                think = 0.0
-                nl = 0
-                for _ in range(qn[f]):
-                    j = queue[f, qh[f]]
-                    qh[f] = (qh[f] + 1) % qcap
-                    qn[f] -= 1
-                    if deadline[j] <= t0:
-                        job_state[j] = DELETED
-                        pending -= tasks[j] - job_placed[j]
-                        continue
-                    think += t_job[f] + t_task[f] * (tasks[j] - job_placed[j])
-                    job_attempts[j] += 1
-                    counters[0] += 1
-                    maybe = cpu[j] <= top_cpu and mem[j] <= top_mem
-                    if ngpu[j] > 0:
-                        maybe = maybe and (gmilli[j] <= top_share if gmilli[j] < GPU_MILLI else ngpu[j] <= top_whole)
-                    cursor = 0
-                    while maybe and job_placed[j] < tasks[j]:
-                        while cursor < offer_n[f] and not fits(free_cpu, free_mem, pods, max_pods, gpu_free,
-                                                                 offer_nodes[f, cursor], cpu[j], mem[j],
-                                                                 ngpu[j], gmilli[j]):
-                            cursor += 1
-                        if cursor == offer_n[f]:
-                            break
-                        n = offer_nodes[f, cursor]
-                        i = task_off[j] + job_placed[j]
-                        task_gpus[i] = bind(free_cpu, free_mem, pods, gpu_free, n, cpu[j], mem[j], ngpu[j],
-                                            gmilli[j])
-                        task_node[i] = n
-                        launched[nl] = i
-                        nl += 1
-                        a = gpu_amount(ngpu[j], gmilli[j])
-                        alloc[f, 0] += cpu[j]
-                        alloc[f, 1] += mem[j]
-                        alloc[f, 2] += a
-                        account(used, 1, cpu[j], mem[j], ngpu[j], gmilli[j])
-                        job_placed[j] += 1
-                        pending -= 1
-                    if job_placed[j] == tasks[j]:
-                        job_state[j] = DONE
-                    else:
-                        counters[1] += 1
-                        if job_attempts[j] >= max_attempts:
-                            job_state[j] = ABANDONED
-                            pending -= tasks[j] - job_placed[j]
-                        else:
-                            queue[f, (qh[f] + qn[f]) % qcap] = j
-                            qn[f] += 1
+                think, nl, placed = _decide(f, t0, offer_nodes[f, :offer_n[f]], queue, qh, qn, t_job, t_task,
+                                            max_attempts, jobs, records, state, alloc, launched, counters)
+                pending -= placed
                 reply = t0 + think
                 busy[f] += max(0.0, min(think, horizon - t0))
-                for k in range(nl):
-                    i = launched[k]
-                    j = task_job[i]
-                    task_start[i] = reply
-                    task_end[i] = min(reply + duration[j], max(deadline[j], reply))
-                    hn = heap_push(heap_t, heap_i, hn, task_end[i], i)
-                    if np.isnan(job_first[j]):
-                        job_first[j] = reply
-                    job_last[j] = reply
+                hn = _launch(launched[:nl], reply, task_job, duration, deadline, task_start, task_end, job_first,
+                             job_last, heap_t, heap_i, hn)
                 holding[f] = True
                 reply_at[f] = reply
             still = False
@@ -268,6 +294,6 @@ def _two_level_kernel(arrival, workload, tasks, duration, cpu, mem, ngpu, gmilli
             next_cycle = t + interval if still else np.inf
         else:
             record_sample(samples, si, t, used, capacity, hn, pending, free_cpu, free_mem, pods, max_pods,
-                          gpu_free, s_cpu, s_mem, s_ngpu, s_gmilli, s_weight)
+                          gpu_free, shapes)
             si += 1
     counters[4] = si

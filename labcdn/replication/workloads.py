@@ -1,7 +1,7 @@
 """The files of a study: keys, demand shares, sizes and titles.
 
 From the popularity chapter's catalogue (:mod:`labcdn.popularity`)
-or the hashing chapter's equal-sized Zipf files (:func:`labcdn.hashing.catalog`).
+or the hashing chapter's equal-sized Zipf files (:func:`labcdn.hashing.key_catalog`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from labcdn._validation import check_array
-from labcdn.hashing import catalog, hash_keys, zipf_demand
+from labcdn.hashing import hash_keys, key_catalog, zipf_demand
 from labcdn.popularity import CatalogueParams, DemandParams, file_views, make_catalogue
 from labcdn.replication.parameters import DEFAULTS, _checked
 
@@ -40,12 +40,12 @@ def workload(defaults=DEFAULTS) -> Workload:
         ``catalogue``: demand = bytes streamed per file / total (Open Connect's
         popularity is bytes over size, Vora et al. 2018); keys are the file
         indices hashed with :func:`labcdn.hashing.hash_keys`. ``zipf``: keys
-        from :func:`labcdn.hashing.catalog`, demand from
+        from :func:`labcdn.hashing.key_catalog`, demand from
         :func:`labcdn.hashing.zipf_demand`.
     """
     d = _checked(defaults)
     if d.workload == "zipf":
-        keys = catalog(d.files, seed=d.seed)
+        keys = key_catalog(d.files, seed=d.seed)
         return Workload(keys, zipf_demand(d.files, d.zipf_exponent), np.full(d.files, d.file_gb * 1e9),
                         np.arange(d.files, dtype=np.int64))
     cat = make_catalogue(CatalogueParams(n_titles=d.titles), seed=d.seed)

@@ -1,27 +1,27 @@
-"""The event list of the simulation: a binary min-heap of (time, payload) pairs.
+"""The event list every discrete-event kernel shares: a binary min-heap of (time, payload) pairs.
 
-Ties in time are broken by the payload, so the order of simultaneous events
-is total and the same in the kernel and in the slow reference. A payload
-``>= 0`` is the departure of that request; a negative payload encodes a timer
-(see :func:`timer`).
+The heap lives in two preallocated arrays, ``keys`` (float64 times) and
+``vals`` (int64 payloads), and a size the caller holds. Ties in time are
+broken by the payload, so the order of simultaneous events is total: the same
+in every kernel and in the slow references in ``tests/``, whatever the heap's
+internal layout. The balancing simulation (:mod:`labcdn.balancing.event_loop`)
+pushes departures and timers; the scheduler kernels
+(:mod:`labcdn.orchestration.monolithic`, :mod:`labcdn.orchestration.two_level`)
+push task completions. Both helpers are inlined into their callers.
 """
 
 from __future__ import annotations
 
-from labcdn._jit import kernel
+import numpy as np
 
-CHECK = 0  # health check of (node, backend): index node * backends + backend
-WARMUP = 1  # slow-start weight step of (node, backend)
-REFRESH = 2  # stale load signal refreshed at a node
-WINDOW = 3  # bandwidth window rolls over at a node
-FAIL = 4  # failure number i starts
-RECOVER = 5  # failure number i ends
+from labcdn._jit import kernel
 
 
 @kernel
-def timer(kind, index):
-    """Payload of a timer event: ``-(1 + 8 * index + kind)``."""
-    return -(1 + 8 * index + kind)
+def empty(capacity):
+    """An empty event list for up to ``capacity`` events (at least one): ``(keys, vals)``; its size is 0."""
+    cap = max(1, capacity)
+    return np.empty(cap), np.empty(cap, dtype=np.int64)
 
 
 @kernel(inline="always")
