@@ -91,7 +91,7 @@ browser: venv
 test: system-test venv vendor lint unit notebooks-check book-check browser
 
 lab: venv
-	$(BIN)/jupyter lab --ip=127.0.0.1 --no-browser --ServerApp.root_dir=notebooks
+	$(BIN)/python -m labcdn.lab
 
 notebooks: venv
 	$(BIN)/python -m labcdn.notebooks execute notebooks/*.ipynb
