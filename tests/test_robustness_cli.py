@@ -74,7 +74,6 @@ def test_chunks_computed_now_counts_repairs_on_the_cli(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["chunks_computed_now"] == 1
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="process groups and /proc")
 def test_ctrl_c_during_a_pool_sweep_is_one_line_and_resumable(tmp_path):
     out = tmp_path / "s"
     grid = {"servers": list(range(2, 300)), "files": 50_000}

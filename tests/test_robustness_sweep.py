@@ -36,7 +36,6 @@ def _session_members(sid: int) -> dict[int, str]:
     return found
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_sigkill_of_a_pool_sweep_leaves_no_process_alive(tmp_path):
     """`kill -9` of `labcdn sweep --workers 2`: within 10 s nothing it started (workers, resource tracker) lives."""
     out = tmp_path / "killed"
