@@ -94,7 +94,7 @@ lab: venv
 	@# Trusted notebooks show their saved charts (inline SVG) and widget panels before Run All;
 	@# JupyterLab strips both from untrusted ones. The signatures go to the user's own trust database.
 	$(BIN)/jupyter trust notebooks/*.ipynb
-	$(BIN)/jupyter lab --ip=127.0.0.1 --no-browser --ServerApp.root_dir=notebooks
+	$(BIN)/python -m labcdn.lab
 
 notebooks: venv
 	$(BIN)/python -m labcdn.notebooks execute notebooks/*.ipynb

@@ -595,3 +595,9 @@ def rolling(strategy, replicas, surge, unavailable, kill_now, max_capacity, dela
         if strategy == "marathon":
             old = max(0, old - sum(t < r <= nxt for r in new))
         t = nxt
+
+
+def recreate(replicas, delay):
+    """A Deployment of type Recreate, written from its documentation: all existing pods are killed before new
+    ones are created; the new ones become ready together after ``delay``."""
+    return [(0.0, 0, 0, replicas, replicas), (delay, 0, replicas, replicas, replicas)]

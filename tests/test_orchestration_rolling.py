@@ -6,9 +6,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from naive_orchestration import recreate as naive_recreate
 from naive_orchestration import rolling as naive_rolling
 
 from labcdn.orchestration.rolling import (
+    ALL_STRATEGIES,
+    STRATEGIES,
     compare,
     marathon_bounds,
     ready_delay,
@@ -106,3 +109,27 @@ def test_default_comparison():
 def test_bad_arguments_name_the_parameter(kwargs, message):
     with pytest.raises(ValueError, match=message):
         rolling_update(**kwargs)
+
+
+@settings(max_examples=60, deadline=None)
+@given(replicas=st.integers(1, 60), startup=st.floats(0.5, 60), warmup=st.floats(0, 90),
+       period=st.sampled_from([1.0, 5.0, 10.0, 30.0]))
+def test_recreate_kills_everything_first_as_documented(replicas, startup, warmup, period):
+    """Deployment .spec.strategy.type Recreate: all old pods go before any new one starts; a gap in service."""
+    timeline, summary = rolling_update("recreate", replicas, startup=startup, warmup=warmup, period=period)
+    delay = ready_delay(startup, warmup, period)
+    np.testing.assert_allclose(timeline.select("time", "old", "new_ready", "new_created", "pods").to_numpy(),
+                               np.asarray(naive_recreate(replicas, delay), dtype=float))
+    assert summary["min_capacity"] == 0.0 and summary["max_pods"] == replicas
+    assert summary["duration"] == delay
+
+
+def test_recreate_against_the_rolling_strategies():
+    """The source post's point: a Deployment can roll or recreate; Marathon only rolls."""
+    assert set(STRATEGIES) < set(ALL_STRATEGIES) and "recreate" in ALL_STRATEGIES
+    _, summary = compare(strategies=ALL_STRATEGIES)
+    by = {row["strategy"]: row for row in summary.iter_rows(named=True)}
+    assert by["recreate"]["min_capacity"] == 0.0 < by["deployment"]["min_capacity"]
+    assert by["recreate"]["max_pods"] < by["deployment"]["max_pods"] < by["marathon"]["max_pods"]
+    assert by["recreate"]["duration"] < by["deployment"]["duration"]  # fastest, at the price of an outage
+    assert compare()[1]["strategy"].to_list() == list(STRATEGIES)  # the default comparison is unchanged

@@ -275,11 +275,11 @@ def test_resume_computes_only_what_is_missing(tmp_path):
     assert all(after[name] == t for name, t in before.items())
 
 
-def test_a_failing_point_names_itself_and_keeps_what_was_done(tmp_path):
+def test_a_failing_point_names_itself_before_any_point_runs(tmp_path):
     out = tmp_path / "s"
-    with pytest.raises(ValueError, match=r"cpus=1000 is out of range.*point 2"):
+    with pytest.raises(ValueError, match=r"cpus=1000 is out of range.*point 2 of 3.*nothing was computed"):
         sweep.run("serving", {"cpus": [8, 9, 1000]}, out=out, progress=False)
-    assert sweep.status(out)["chunks_done"] == 2
+    assert sweep.status(out)["chunks_done"] == 0
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "unrecorded", "torn_journal", "leftover_tmp"])

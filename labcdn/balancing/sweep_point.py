@@ -44,3 +44,17 @@ def point(params: dict, seed: int) -> pl.DataFrame:
     stats["simulated"] = stats.pop("requests")
     schema = {("simulated" if k == "requests" else k): v for k, v in _STATS.items()}
     return pl.DataFrame([stats], schema=schema, orient="row")
+
+
+def check(params: dict) -> None:
+    """Put one point through the model's own checks without computing it (the sweep checks its whole grid first)."""
+    from labcdn._validation import check_choice, check_range
+    from labcdn.balancing import ALGORITHMS, SERVICES, cluster, settings
+
+    d = replace(DEFAULTS, **params)
+    check_choice("algorithm", d.algorithm, ALGORITHMS)
+    check_choice("service", d.service, SERVICES)
+    check_range("load", d.load, 0.0, None, low_open=True)
+    check_range("requests", d.requests, 1, None, integer=True)
+    cluster(d.backends, d.heterogeneity, weights=d.weights)
+    settings(d)

@@ -188,8 +188,8 @@ def tally(policy, capacity, hit, sizes, start=0) -> CacheResult:
     hit.flags.writeable = False
     flags, served = hit[start:], sizes[start:]
     hits = int(np.count_nonzero(flags))
-    byte_hits = int(np.dot(served, flags))
-    bytes_requested = int(served.sum())
+    byte_hits = exact_sum(served[flags.astype(np.bool_)])
+    bytes_requested = exact_sum(served)
     return CacheResult(
         policy=policy,
         capacity_bytes=capacity,
@@ -203,8 +203,33 @@ def tally(policy, capacity, hit, sizes, start=0) -> CacheResult:
     )
 
 
+def exact_sum(sizes) -> int:
+    """The exact sum of object sizes (each in ``[0, 2**40]``), as a Python int that cannot wrap.
+
+    An int64 sum wraps past 2**63 bytes (2**23 requests of 1 TiB); the sizes are split into
+    their top and bottom 20 bits, each summed in int64 (exact for up to 2**43 requests) and
+    recombined as Python ints.
+
+    Parameters
+    ----------
+    sizes : numpy.ndarray of int64
+
+    Returns
+    -------
+    int
+    """
+    high, low = np.divmod(sizes, _SPLIT)
+    return int(high.sum()) * _SPLIT + int(low.sum())
+
+
+_SPLIT = 2**20
+
+
 def _reject_fractions(name, values):
-    arr = np.asarray(values)
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError):  # ragged or odd: check_array names the parameter
+        return
     if arr.dtype.kind == "f" and arr.size and not np.all(np.isfinite(arr) & (arr == np.round(arr))):
         raise ValueError(f"{name} must hold whole numbers; got fractional or non-finite values")
 

@@ -1,6 +1,7 @@
 """Tables for readers: a polars frame shown through Great Tables, formatted, with units and no dtype row.
 
-A raw polars repr is a lab print-out: a row of dtypes, quoted strings, "…" where rows
+:func:`styled` is the plain form (``DataFrame.style`` with a fixed id, for tables already
+rounded); :func:`table` formats each column itself. A raw polars repr is a lab print-out: a row of dtypes, quoted strings, "…" where rows
 or columns are cut, ``383.0`` for a count and ``-0.0%`` for a rounding residue.
 :func:`table` formats each column for reading instead (integers with thousands
 separators, floats to a few significant digits, shares as percentages), puts units
@@ -136,3 +137,29 @@ def _plain_cell(value) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return "" if value is None else str(value)
+
+
+def styled(frame: pl.DataFrame, key: str, title: str | None = None, subtitle: str | None = None):
+    """``frame`` as a Great Tables table with the id ``labcdn-<key>``.
+
+    Parameters
+    ----------
+    frame : polars.DataFrame
+        The rows to show (round numbers first: the table prints what it gets).
+    key : str
+        A name unique in the book (letters, digits, ``-``).
+    title, subtitle : str, optional
+        Header lines.
+
+    Returns
+    -------
+    great_tables.GT
+    """
+    if not isinstance(frame, pl.DataFrame):
+        raise ValueError(f"frame must be a polars.DataFrame; got {type(frame).__name__}")
+    if not key or not all(c.isalnum() or c == "-" for c in key):
+        raise ValueError(f"key={key!r} must be non-empty letters, digits and '-'")
+    table = frame.style.with_id(f"labcdn-{key}")
+    if title:
+        table = table.tab_header(title=title, subtitle=subtitle)
+    return table.tab_options(table_font_size="12px")

@@ -128,6 +128,7 @@ def ranking_command(args) -> dict:
     dp = replace(popularity.DemandParams(), concentration=args.concentration)
     if args.zipf is not None:
         dp = replace(dp, zipf_exponent=args.zipf)
+    popularity.ranking.check_study_memory(cp)  # before the draw: --titles 1000000 needs some 40 GB
     cat = popularity.make_catalogue(cp, seed=args.seed)
     s = popularity.study(cp, dp, args.target, args.seed, catalogue=cat)
     fpt = cat.files_per_title()
@@ -287,19 +288,21 @@ def sweep_command(args) -> dict:
     from labcdn import sweep
 
     grid = sweep.parse_grid(args.grid)
-    before = sweep.status(args.out)["chunks_done"] if args.out else 0
-    client = None
-    if args.scheduler:
-        from distributed import Client
-
-        client = Client(args.scheduler)
+    sweep.check_out(args.out)
+    if args.collect is not None:
+        sweep.check_collect(args.collect)  # before the sweep runs, not after
+    if args.scheduler and args.workers != 1:
+        raise ValueError("--workers sets a local pool; with --scheduler the Dask cluster's workers compute: "
+                         "give one or the other")
+    client = sweep.connect(args.scheduler) if args.scheduler else None
     try:
-        frame = sweep.run(args.sweep_study, grid, out=args.out, client=client,
-                          workers=None if client is not None else args.workers, seed=args.seed,
-                          chunk_size=args.chunk_size, progress=not args.no_progress).collect()
+        done = sweep.execute(args.sweep_study, grid, out=args.out, client=client,
+                             workers=None if client is not None else args.workers, seed=args.seed,
+                             chunk_size=args.chunk_size, progress=not args.no_progress)
     finally:
         if client is not None:
             client.close()
+    frame = done.frame.collect()
     state = sweep.status(args.out)
     if args.collect:
         if args.collect.endswith(".parquet"):
@@ -307,7 +310,6 @@ def sweep_command(args) -> dict:
         else:
             frame.write_csv(args.collect)
     return {"study": args.sweep_study, "out": args.out, "points": state["points"], "rows": frame.height,
-            "chunks": state["chunks"], "chunks_computed_now": state["chunks_done"] - before,
-            "backend": "dask" if client is not None else ("process pool" if args.workers > 1 else "in-process"),
+            "chunks": state["chunks"], "chunks_computed_now": done.computed, "backend": done.backend,
             "seed": args.seed, "code_version": state["code_version"], "columns": frame.columns,
             "collect": args.collect}

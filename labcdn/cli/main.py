@@ -13,8 +13,10 @@ stderr, so stdout stays machine-readable.
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import math
+import os
 import sys
 
 import numpy as np
@@ -62,13 +64,49 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``labcdn`` console script and ``python -m labcdn``."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    name = f"labcdn {args.study}"
     try:
         metrics = _jsonable(COMMANDS[args.study].run(args))
     except (ValueError, FileNotFoundError) as exc:  # FileNotFoundError: a data file or input is missing
-        parser.exit(2, f"labcdn {args.study}: error: {exc}\n")
-    if args.json:
-        json.dump(metrics, sys.stdout, sort_keys=False)
-        sys.stdout.write("\n")
-    else:
-        _print_report(args.study, metrics)
+        parser.exit(2, f"{name}: error: {exc}\n")
+    except KeyboardInterrupt:
+        out = getattr(args, "out", None)
+        kept = f"; finished chunks are kept in {out!r}, rerun the same command to resume" if out else ""
+        _leave(130, f"{name}: interrupted{kept}")
+    except OSError as exc:
+        _leave(1, f"{name}: error: {_os_error(exc)}")
+    try:
+        if args.json:
+            json.dump(metrics, sys.stdout, sort_keys=False)
+            sys.stdout.write("\n")
+        else:
+            _print_report(args.study, metrics)
+        sys.stdout.flush()
+    except OSError as exc:  # a full disk (> /dev/full), a closed pipe
+        _leave(1, f"{name}: error: cannot write the report to standard output ({exc.strerror or exc})",
+               stdout_failed=True)
     return 0
+
+
+def _os_error(exc: OSError) -> str:
+    """One line naming the path (or address) and the system's reason."""
+    reason = exc.strerror or str(exc)
+    if exc.filename is not None:
+        return f"{exc.filename}: {reason}"
+    return reason
+
+
+def _leave(code: int, line: str, *, stdout_failed: bool = False):
+    """Print one line on stderr and exit with ``code``, without a traceback or a second failure.
+
+    After a failed write to standard output, it is pointed at ``/dev/null``: a full disk would otherwise
+    fail again when the interpreter flushes it on exit.
+    """
+    if stdout_failed:
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError, AttributeError, io.UnsupportedOperation):  # stdout without a descriptor
+            pass
+    sys.stderr.write(line + "\n")
+    sys.stderr.flush()
+    raise SystemExit(code)

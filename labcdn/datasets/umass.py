@@ -240,6 +240,14 @@ def request_trace(frame: pl.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     ids = frame["video_id"]
     if ids.null_count():
         raise ValueError(f"video_id has {ids.null_count()} null value(s); drop them first")
+    if ids.dtype.is_nested():
+        raise ValueError(f"video_id must hold one id per request; got dtype {ids.dtype}")
+    try:
+        times = frame["timestamp"].cast(pl.Float64).to_numpy(writable=True)
+    except pl.exceptions.PolarsError as exc:
+        raise ValueError(f"timestamp must hold numbers (seconds); {str(exc).splitlines()[0]}") from None
+    if not np.all(np.isfinite(times)):
+        raise ValueError(f"timestamp has {int(np.count_nonzero(~np.isfinite(times)))} missing or non-finite value(s)")
     first_seen = ids.unique(maintain_order=True)
     obj_ids = ids.replace_strict(first_seen, np.arange(len(first_seen)), return_dtype=pl.Int64)
-    return obj_ids.to_numpy(writable=True), frame["timestamp"].cast(pl.Float64).to_numpy(writable=True)
+    return obj_ids.to_numpy(writable=True), times

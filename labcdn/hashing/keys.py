@@ -107,6 +107,8 @@ def as_key_hashes(keys, name="keys"):
             arr = np.array([int(k) & 0xFFFFFFFFFFFFFFFF for k in arr.ravel()], dtype=np.uint64).reshape(arr.shape)
     except (TypeError, ValueError, OverflowError) as exc:
         raise ValueError(f"{name} must be integers (64-bit key hashes); {exc}") from None
+    if arr.size == 0 and arr.dtype.kind == "f":  # [] arrives as float64: no key, nothing to convert
+        arr = arr.astype(np.uint64)
     if arr.dtype.kind not in "iu":
         raise ValueError(f"{name} must be an integer array of 64-bit key hashes; got dtype {arr.dtype}")
     if arr.ndim != 1:

@@ -162,7 +162,11 @@ def _points_per_server(vnodes, weights, n):
     """``max(1, round(vnodes * weight))`` points per server (``vnodes`` each when unweighted)."""
     if weights is None:
         return np.full(n, vnodes, dtype=np.int64)
-    return np.maximum(1, np.floor(vnodes * weights + 0.5)).astype(np.int64)
+    counts = np.maximum(1, np.floor(vnodes * weights + 0.5))
+    if counts.sum() > MAX_POINTS:  # before the cast: 1e18 x 160 points would wrap to negative int64
+        raise ValueError(f"weights give the ring {counts.sum():.4g} points (vnodes={vnodes} x weight); at most "
+                         f"{MAX_POINTS} (lower vnodes or weights)")
+    return counts.astype(np.int64)
 
 
 @dataclass(frozen=True, eq=False)

@@ -31,7 +31,11 @@ def server_set(servers, weights=None, *, integer_weights=False):
     ids : numpy.ndarray of int64
     weights : numpy.ndarray of float64 (int64 with ``integer_weights``), or None
     """
-    if np.ndim(servers) == 0:  # a count; a float, bool or string count is an error, never a one-id list
+    try:
+        scalar = np.ndim(servers) == 0
+    except ValueError:  # a ragged list: check_array names it
+        scalar = False
+    if scalar:  # a count; a float, bool or string count is an error, never a one-id list
         n = check_range("servers", servers, 1, MAX_SERVERS, integer=True)
         ids = np.arange(n, dtype=np.int64)
     else:

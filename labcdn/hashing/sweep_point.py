@@ -44,3 +44,17 @@ def point(params: dict, seed: int) -> pl.DataFrame:
            "moved_add": m["add"]["moved"], "moved_over_ideal_add": m["add"]["moved_over_ideal"],
            "moved_remove": m["remove"]["moved"], "moved_over_ideal_remove": m["remove"]["moved_over_ideal"]}
     return pl.DataFrame([row], schema=dict.fromkeys(row, pl.Float64), orient="row")
+
+
+def check(params: dict) -> None:
+    """Put one point through the model's own checks without computing it (the sweep checks its whole grid first)."""
+    from labcdn._validation import check_range
+    from labcdn.hashing import build
+    from labcdn.hashing.servers import MAX_SERVERS
+
+    check_range("servers", params["servers"], 1, MAX_SERVERS, integer=True)
+    check_range("files", params["files"], 1, 50_000_000, integer=True)
+    check_range("zipf_exponent", params["zipf_exponent"], 0.0, 3.0)
+    # the algorithm's own checks (vnodes, table_size, balance_factor) on a server set small enough to be instant
+    build(params["algorithm"], min(params["servers"], 2), vnodes=params["vnodes"], table_size=params["table_size"],
+          balance_factor=params["balance_factor"])

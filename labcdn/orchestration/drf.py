@@ -16,6 +16,8 @@ References
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
@@ -104,12 +106,13 @@ def drf(capacity, demands, weights=None, *, users=None, resources=None) -> pl.Da
 
     Parameters
     ----------
-    capacity : array_like of int, shape (R,)
-        Total amount of each resource (whole units: CPUs, GB, milli-CPUs, ...).
-    demands : array_like of int, shape (U, R)
-        Each user's per-task demand.
+    capacity : array_like of number, shape (R,)
+        Total amount of each resource (CPUs, GB, ...).
+    demands : array_like of number, shape (U, R)
+        Each user's per-task demand. Fractions are exact: ``0.9`` CPU is 9/10 of a CPU
+        (the shortest decimal of the float), and ``fractions.Fraction`` values are taken as given.
     weights : array_like of int, shape (U,), optional
-        Weighted DRF: a user's dominant share is divided by its weight (default 1 each).
+        Weighted DRF: a user's dominant share is divided by its weight (>= 1; default 1 each).
     users, resources : sequence of str, optional
         Labels (default ``u0, u1, ...`` and ``r0, r1, ...``).
 
@@ -117,7 +120,7 @@ def drf(capacity, demands, weights=None, *, users=None, resources=None) -> pl.Da
     -------
     polars.DataFrame
         One row per user: ``user``, ``tasks``, one column per resource with the
-        amount allocated, ``dominant_resource``, ``dominant_share`` (Float64) and the
+        amount allocated (Int64, or Float64 for a resource given in fractions), ``dominant_resource``, ``dominant_share`` (Float64) and the
         exact share as ``share_numerator`` / ``share_denominator`` (lowest terms).
         Ties between equal shares go to the user listed first.
 
@@ -125,41 +128,87 @@ def drf(capacity, demands, weights=None, *, users=None, resources=None) -> pl.Da
     ----------
     Ghodsi et al., "Dominant Resource Fairness", NSDI 2011, Algorithm 1.
     """
-    capacity = check_array("capacity", capacity, dtype=np.int64, low=0, min_size=1)
-    demands = check_array("demands", demands, dtype=np.int64, ndim=2, low=0, min_size=1)
-    if demands.shape[1] != capacity.size:
-        raise ValueError(f"demands has {demands.shape[1]} resource columns; capacity has {capacity.size}")
+    capacity, demands, weights, cap_q, dem_q, w_q = _exact_inputs(capacity, demands, weights)
     n_users = demands.shape[0]
-    weights = np.ones(n_users, dtype=np.int64) if weights is None else weights
-    weights = check_array("weights", weights, dtype=np.int64, low=1, min_size=1)
-    if weights.size != n_users:
-        raise ValueError(f"weights has {weights.size} entries; there are {n_users} users")
-    if int(capacity.max()) * int(weights.max()) > MAX_SCALED_CAPACITY:
-        raise ValueError(
-            f"capacity x weight reaches {int(capacity.max()) * int(weights.max())}; keep it <= "
-            f"{MAX_SCALED_CAPACITY} (use coarser units) so exact comparisons fit in 64 bits"
-        )
     users = [f"u{i}" for i in range(n_users)] if users is None else [str(u) for u in users]
     resources = [f"r{i}" for i in range(capacity.size)] if resources is None else [str(r) for r in resources]
     if len(users) != n_users or len(resources) != capacity.size:
         raise ValueError(f"need {n_users} user labels and {capacity.size} resource labels")
     tasks = np.zeros(n_users, dtype=np.int64)
     _drf_kernel(capacity, demands, weights, tasks)
+    whole = [all(q.denominator == 1 for q in (cap_q[r], *dem_q[:, r])) for r in range(capacity.size)]
     rows = []
     for u in range(n_users):
-        shares = [Fraction(int(tasks[u] * demands[u, r]), int(capacity[r] * weights[u]))
-                  if capacity[r] > 0 else Fraction(0) for r in range(capacity.size)]
+        t = int(tasks[u])
+        shares = [t * dem_q[u, r] / (cap_q[r] * w_q[u]) if cap_q[r] > 0 else Fraction(0)
+                  for r in range(capacity.size)]
         top = max(range(capacity.size), key=lambda r, s=shares: (s[r], -r))
+        amounts = [t * dem_q[u, r] for r in range(capacity.size)]
         rows.append({
             "user": users[u],
-            "tasks": int(tasks[u]),
-            **{resources[r]: int(tasks[u] * demands[u, r]) for r in range(capacity.size)},
+            "tasks": t,
+            **{resources[r]: int(a) if whole[r] else float(a) for r, a in enumerate(amounts)},
             "dominant_resource": resources[top],
             "dominant_share": float(shares[top]),
             "share_numerator": shares[top].numerator,
             "share_denominator": shares[top].denominator,
         })
-    schema = {"user": pl.String, "tasks": pl.Int64, **dict.fromkeys(resources, pl.Int64),
+    schema = {"user": pl.String, "tasks": pl.Int64,
+              **{res: pl.Int64 if whole[r] else pl.Float64 for r, res in enumerate(resources)},
               "dominant_resource": pl.String, "dominant_share": pl.Float64,
               "share_numerator": pl.Int64, "share_denominator": pl.Int64}
     return pl.DataFrame(rows, schema=schema)
+
+
+def _exact(values):
+    """Each number as the exact fraction its user wrote: ``0.9`` is 9/10 (its shortest decimal), not the binary float."""
+    out = np.empty(np.shape(values), dtype=object)
+    flat = np.asarray(values, dtype=object).ravel()
+    for i, v in enumerate(flat):
+        if isinstance(v, Fraction | int | np.integer):
+            out.flat[i] = Fraction(int(v)) if not isinstance(v, Fraction) else v
+        elif isinstance(v, Decimal):
+            out.flat[i] = Fraction(v)
+        else:
+            out.flat[i] = Fraction(repr(float(v)))
+    return out
+
+
+def _scaled(columns):
+    """Whole numbers for the kernel: each column times the least common multiple of its denominators."""
+    out = np.empty(columns.shape, dtype=object)
+    scales = []
+    for j in range(columns.shape[1]):
+        scale = math.lcm(*(q.denominator for q in columns[:, j]))
+        scales.append(scale)
+        for i in range(columns.shape[0]):
+            out[i, j] = int(columns[i, j] * scale)
+    return out, scales
+
+
+def _exact_inputs(capacity, demands, weights):
+    """Validate the inputs, keep them as exact fractions, and scale them to the kernel's integers.
+
+    A resource's column (its capacity and every user's demand) is scaled by one common factor, so
+    every comparison of dominant shares keeps its exact outcome. Weights are whole numbers >= 1.
+    """
+    cap_f = check_array("capacity", capacity, dtype=np.float64, low=0, min_size=1)
+    dem_f = check_array("demands", demands, dtype=np.float64, ndim=2, low=0, min_size=1)
+    if dem_f.shape[1] != cap_f.size:
+        raise ValueError(f"demands has {dem_f.shape[1]} resource columns; capacity has {cap_f.size}")
+    n_users = dem_f.shape[0]
+    weights = np.ones(n_users, dtype=np.int64) if weights is None else weights
+    w = check_array("weights", weights, dtype=np.int64, low=1, min_size=1)
+    if w.size != n_users:
+        raise ValueError(f"weights has {w.size} entries; there are {n_users} users")
+    cap_q, dem_q, w_q = _exact(capacity), _exact(demands), _exact(w)
+    both, scales = _scaled(np.vstack([cap_q[None, :], dem_q]))
+    top = max(both.max(), 1) * int(w.max())
+    if top > MAX_SCALED_CAPACITY:
+        made_whole = f" once fractions are made whole (x{max(scales)})" if max(scales) > 1 else ""
+        raise ValueError(
+            f"capacity x weight reaches {top} in whole units{made_whole}; keep it <= {MAX_SCALED_CAPACITY} "
+            "(coarser units, fewer decimals) so exact comparisons fit in 64 bits"
+        )
+    cap, dem = both[0].astype(np.int64), both[1:].astype(np.int64)
+    return np.ascontiguousarray(cap), np.ascontiguousarray(dem), np.ascontiguousarray(w), cap_q, dem_q, w_q

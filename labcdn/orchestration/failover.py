@@ -479,6 +479,7 @@ def availability(failures_per_year=DEFAULTS.failures_per_year, mechanisms=MECHAN
         ``mechanism``, ``failures_per_year``, ``downtime_mean``, ``downtime_p99``,
         ``availability``, ``nines``.
     """
+    failures_per_year = check_range("failures_per_year", failures_per_year, 0.0, 10_000.0)
     return pl.DataFrame([{"mechanism": mech, "failures_per_year": float(failures_per_year),
                           **yearly_availability(x, failures_per_year, rng=rng)}
                          for mech, x, rng in _samples(mechanisms, trials, seed, options)])

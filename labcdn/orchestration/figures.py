@@ -21,6 +21,9 @@ class Figure(NamedTuple):
     source: str
 
 
+#: The technical source post (Kubernetes vs Mesos + Marathon), as issue 12 summarises its facts.
+_TECH_POST = "source post: Kubernetes vs Mesos + Marathon, technical comparison (facts as summarised in issue 12)"
+
 PUBLISHED = {
     "k8s_max_nodes": Figure("Kubernetes: nodes per cluster", 5000, "nodes", "kubernetes.io, Considerations for large clusters"),
     "k8s_max_pods": Figure("Kubernetes: pods per cluster", 150_000, "pods", "kubernetes.io, Considerations for large clusters"),
@@ -39,6 +42,13 @@ PUBLISHED = {
     "hpa_tolerance": Figure("HPA tolerance", 0.1, "", "kubernetes.io, Horizontal Pod Autoscaling"),
     "hpa_sync": Figure("HPA sync period", 15.0, "s", "kubernetes.io, Horizontal Pod Autoscaling"),
     "hpa_stabilization": Figure("HPA scale-down stabilization", 300.0, "s", "kubernetes.io, Horizontal Pod Autoscaling"),
+    "src_k8s_nodes_1_6": Figure("Kubernetes: nodes per cluster as of release 1.6 (beyond: several clusters)", 5000,
+                                "nodes", _TECH_POST),
+    "src_marathon_nodes_do": Figure("Mesos + Marathon: nodes (per DigitalOcean)", 10_000, "nodes", _TECH_POST),
+    "src_mesos_nodes_users": Figure("Mesos: 10,000+ nodes in parts of Apple, Bloomberg, Netflix (per Mesosphere)",
+                                    10_000, "nodes", _TECH_POST),
+    "src_k8s_interest_share": Figure("Kubernetes: share of the interest (news, web search, publications, GitHub)",
+                                     0.70, "more than", _TECH_POST),
     "alibaba_pending_pods": Figure("Alibaba GPU trace: pods recorded Pending", 897, "pods",
                                    "alibaba/clusterdata cluster-trace-gpu-v2023"),
 }

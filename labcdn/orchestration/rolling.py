@@ -40,7 +40,12 @@ import polars as pl
 from labcdn._jit import kernel
 from labcdn._validation import check_choice, check_range
 
+#: The two rolling strategies :func:`compare` sets side by side.
 STRATEGIES = ("deployment", "marathon")
+#: Every strategy :func:`rolling_update` models: a Deployment's two types (``RollingUpdate``, here
+#: "deployment", and ``Recreate``) and Marathon's rolling deployment (Marathon has no recreate type;
+#: ``minimumHealthCapacity`` 0 with ``maximumOverCapacity`` 0 behaves like one).
+ALL_STRATEGIES = ("deployment", "marathon", "recreate")
 
 
 @dataclass(frozen=True)
@@ -151,7 +156,7 @@ def _rolling_kernel(strategy, replicas, surge, unavailable, kill_now, max_capaci
     old = replicas
     t = 0.0
     rows = 0
-    if strategy == 1:
+    if strategy != 0:  # Marathon kills its first batch at once; Recreate kills every old pod first
         old -= kill_now
     while True:
         ready = 0
@@ -194,7 +199,7 @@ def _rolling_kernel(strategy, replicas, surge, unavailable, kill_now, max_capaci
                 nxt = ready_at[k]
         if nxt == np.inf:
             return rows  # stuck (cannot happen with valid bounds)
-        if strategy == 1:
+        if strategy != 0:
             became = 0
             for k in range(created):
                 if t < ready_at[k] <= nxt:
@@ -225,7 +230,11 @@ def rolling_update(strategy="deployment", replicas=DEFAULTS.replicas, *, max_sur
 
     Parameters
     ----------
-    strategy : {"deployment", "marathon"}
+    strategy : {"deployment", "marathon", "recreate"}
+        A Deployment with ``RollingUpdate`` (its default type), Marathon's
+        rolling deployment, or a Deployment with ``Recreate``: every old pod
+        is killed before any new one is created, so capacity drops to zero
+        until the first new pod is ready.
     replicas : int
         1 to 10,000.
     max_surge, max_unavailable : int or str
@@ -250,13 +259,13 @@ def rolling_update(strategy="deployment", replicas=DEFAULTS.replicas, *, max_sur
         ``min_capacity``, ``max_pods``, ``surge`` and ``unavailable`` (the resolved
         bounds; for Marathon the instances killed at once and ``max_capacity - replicas``).
     """
-    check_choice("strategy", strategy, STRATEGIES)
+    check_choice("strategy", strategy, ALL_STRATEGIES)
     replicas = check_range("replicas", replicas, 1, 10_000, integer=True)
     startup = check_range("startup", startup, 0.0, 3600.0)
     warmup = check_range("warmup", warmup, 0.0, 3600.0)
     initial_delay = check_range("initial_delay", initial_delay, 0.0, 3600.0)
     if period is None:
-        period = DEFAULTS.k8s_period if strategy == "deployment" else DEFAULTS.marathon_period
+        period = DEFAULTS.marathon_period if strategy == "marathon" else DEFAULTS.k8s_period
     period = check_range("period", period, 0.0, 3600.0, low_open=True)
     delay = ready_delay(startup, warmup, period, initial_delay)
     if delay <= 0:
@@ -264,11 +273,14 @@ def rolling_update(strategy="deployment", replicas=DEFAULTS.replicas, *, max_sur
     if strategy == "deployment":
         surge, unavailable = rolling_update_bounds(replicas, max_surge, max_unavailable)
         kill_now, max_capacity = 0, 0
+    elif strategy == "recreate":
+        kill_now, max_capacity = replicas, replicas
+        surge, unavailable = 0, replicas
     else:
         kill_now, _, max_capacity = marathon_bounds(replicas, minimum_health_capacity, maximum_over_capacity)
         surge, unavailable = max_capacity - replicas, kill_now
     out = np.zeros((4 * replicas + 4, 5))
-    rows = _rolling_kernel(STRATEGIES.index(strategy), replicas, surge, unavailable, kill_now, max_capacity,
+    rows = _rolling_kernel(ALL_STRATEGIES.index(strategy), replicas, surge, unavailable, kill_now, max_capacity,
                            delay, out, out.shape[0])
     frame = pl.DataFrame(out[:rows], schema=["time", "old", "new_ready", "new_created", "pods"], orient="row")
     frame = frame.with_columns(pl.col("old", "new_ready", "new_created", "pods").cast(pl.Int64)).with_columns(
@@ -278,12 +290,14 @@ def rolling_update(strategy="deployment", replicas=DEFAULTS.replicas, *, max_sur
     return frame, summary
 
 
-def compare(replicas=DEFAULTS.replicas, **options) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Both strategies on the same service.
+def compare(replicas=DEFAULTS.replicas, strategies=STRATEGIES, **options) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Strategies side by side on the same service.
 
     Parameters
     ----------
     replicas : int
+    strategies : tuple of str
+        Default the two rolling strategies (:data:`STRATEGIES`); :data:`ALL_STRATEGIES` adds Recreate.
     **options
         Passed to :func:`rolling_update` (``period`` applies to both if given).
 
@@ -295,7 +309,7 @@ def compare(replicas=DEFAULTS.replicas, **options) -> tuple[pl.DataFrame, pl.Dat
         One row per strategy.
     """
     frames, rows = [], []
-    for strategy in STRATEGIES:
+    for strategy in strategies:
         frame, summary = rolling_update(strategy, replicas, **options)
         frames.append(frame.with_columns(pl.lit(strategy).alias("strategy")))
         rows.append({"strategy": strategy, **summary})

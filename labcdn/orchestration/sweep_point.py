@@ -52,3 +52,23 @@ def point(params: dict, seed: int) -> pl.DataFrame:
     schema = {"scheduler": pl.String, "busyness": pl.Float64,
               **{k: pl.Int64 if k in _JOB_COUNTS else pl.Float64 for k in _JOB_METRICS}}
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def check(params: dict) -> None:
+    """Put one point through the model's own checks without computing it (the sweep checks its whole grid first)."""
+    from labcdn._validation import check_choice, check_range
+    from labcdn.orchestration.scheduling import DESIGNS, STRATEGIES
+
+    p = params
+    check_choice("design", p["design"], DESIGNS)
+    check_range("nodes", p["nodes"], 1, 2_000_000, integer=True)
+    check_range("horizon", p["horizon"], 0.0, 10 * 86_400.0, low_open=True)
+    check_range("load", p["load"], 0.01, 1000.0)
+    check_choice("strategy", p["strategy"], STRATEGIES)
+    check_range("t_job", p["t_job"], 0.0, 1000.0)
+    check_range("t_task", p["t_task"], 0.0, 1000.0)
+    if p["service_t_job"] is not None:
+        check_range("service_t_job", p["service_t_job"], 0.0, 1000.0)
+    check_range("percentage_of_nodes_to_score", p["percentage_of_nodes_to_score"], 0, 100, integer=True)
+    check_range("max_pods", p["max_pods"], 1, 10_000, integer=True)
+    check_range("allocation_interval", p["allocation_interval"], 0.0, 3600.0, low_open=True)

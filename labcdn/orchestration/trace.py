@@ -30,6 +30,7 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -86,7 +87,7 @@ def alibaba_jobs(pods: pl.DataFrame | None = None, *, mode="snapshot", inflate=1
     check_choice("mode", mode, MODES)
     inflate = check_range("inflate", inflate, 1.0, 5.0)
     spacing = check_range("spacing", spacing, 0.0, 3600.0, low_open=True)
-    pods = load_alibaba_pods() if pods is None else pods
+    pods = load_alibaba_pods() if pods is None else _checked_frame("pods", pods, POD_COLUMNS)
     pods = pods.sort("creation_time", maintain_order=True)
     kind = np.where(pods["qos"].cast(pl.String).to_numpy() == "BE", BATCH, SERVICE)
     cols = [pods[c].to_numpy() for c in ("cpu_milli", "memory_mib", "num_gpu", "gpu_milli")]
@@ -115,6 +116,23 @@ def alibaba_jobs(pods: pl.DataFrame | None = None, *, mode="snapshot", inflate=1
                             *(c[order] for c in cols))
 
 
+#: Columns :func:`alibaba_jobs` reads from a pods frame, and :func:`alibaba_cluster` from a nodes frame.
+POD_COLUMNS = ("creation_time", "deletion_time", "qos", "cpu_milli", "memory_mib", "num_gpu", "gpu_milli")
+NODE_COLUMNS = ("cpu_milli", "memory_mib", "gpu")
+
+
+def _checked_frame(name, frame, columns) -> pl.DataFrame:
+    """``frame`` if it is a non-empty polars DataFrame with ``columns``; else a ValueError naming ``name``."""
+    if not isinstance(frame, pl.DataFrame):
+        raise ValueError(f"{name} must be a polars DataFrame (as labcdn.datasets loads it); got {type(frame).__name__}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{name} lacks column(s) {', '.join(missing)}; it has {', '.join(frame.columns) or 'none'}")
+    if frame.height == 0:
+        raise ValueError(f"{name} has no rows")
+    return frame
+
+
 def alibaba_cluster(nodes: pl.DataFrame | None = None) -> Cluster:
     """The trace's 1,523 nodes as a :class:`~labcdn.orchestration.nodes.Cluster`.
 
@@ -127,7 +145,7 @@ def alibaba_cluster(nodes: pl.DataFrame | None = None) -> Cluster:
     -------
     Cluster
     """
-    nodes = load_alibaba_nodes() if nodes is None else nodes
+    nodes = load_alibaba_nodes() if nodes is None else _checked_frame("nodes", nodes, NODE_COLUMNS)
     return cluster(nodes["cpu_milli"].to_numpy(), nodes["memory_mib"].to_numpy(), nodes["gpu"].to_numpy())
 
 
@@ -180,9 +198,15 @@ def replay(runs=RUNS, *, mode="snapshot", inflate=1.0, pods=None, nodes=None, sa
         :data:`~labcdn.orchestration.scheduling.TIMELINE_COLUMNS` and ``gpu_asked``
         (GPUs asked for by the pods arrived so far, over the cluster's).
     """
+    if isinstance(runs, str) or not isinstance(runs, Sequence) or not runs:
+        raise ValueError(f"runs={runs!r} must be a non-empty sequence of (design, strategy) pairs, e.g. {RUNS[:1]}")
     pairs = []
-    for design, strategy in runs:
-        pairs.append((check_choice("design", design, DESIGNS), check_choice("strategy", strategy, STRATEGIES)))
+    for i, run in enumerate(runs):
+        if isinstance(run, str) or not isinstance(run, Sequence) or len(run) != 2:
+            raise ValueError(f"runs holds {run!r}; each run is a (design, strategy) pair, e.g. {RUNS[0]}")
+        design, strategy = run
+        pairs.append((check_choice(f"runs[{i}] design", design, DESIGNS),
+                      check_choice(f"runs[{i}] strategy", strategy, STRATEGIES)))
     cl = alibaba_cluster(nodes)
     gpu_capacity = float(cl.gpus.sum())
     jobs = alibaba_jobs(pods, mode=mode, inflate=inflate, spacing=spacing, gpu_capacity=gpu_capacity or None,

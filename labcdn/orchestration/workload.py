@@ -30,11 +30,13 @@ from typing import NamedTuple
 
 import numpy as np
 
-from labcdn._validation import check_array, check_range, rng_from
+from labcdn._validation import check_array, check_memory, check_range, rng_from
 
 BATCH = 0
 SERVICE = 1
 WORKLOADS = ("batch", "service")
+#: Bytes per job while :func:`omega_jobs` draws and merges (nine 8-byte columns, and copies as they merge).
+JOB_BYTES = 200
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,9 @@ def omega_jobs(nodes=OMEGA.reference_nodes, horizon=OMEGA.horizon, *, load=1.0, 
     load = check_range("load", load, 0.01, 1000.0)
     rng = rng_from(seed, rng)
     scale = load * nodes / workload.reference_nodes
+    expected_jobs = horizon * scale * (1 / workload.batch_interarrival + 1 / workload.service_interarrival)
+    check_memory(f"omega_jobs(nodes={nodes}, horizon={horizon}, load={load})", JOB_BYTES * expected_jobs,
+                 "lower nodes, horizon or load")
     parts = []
     for kind, gap, tasks, duration in ((BATCH, workload.batch_interarrival, workload.batch_tasks,
                                         workload.batch_duration),

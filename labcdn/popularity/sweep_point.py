@@ -61,3 +61,19 @@ def point(params: dict, seed: int) -> pl.DataFrame:
                           "title_efficiency": s.title_efficiency}],
                         schema=dict.fromkeys(("ratio", "file_storage_fraction", "title_storage_fraction",
                                               "file_efficiency", "title_efficiency"), pl.Float64), orient="row")
+
+
+def check(params: dict) -> None:
+    """Put one point through the model's own checks without computing it (the sweep checks its whole grid first)."""
+    from types import SimpleNamespace
+
+    from labcdn._validation import check_range
+    from labcdn.popularity.catalogue import _checked
+    from labcdn.popularity.demand import _checked_demand
+    from labcdn.popularity.ladder import load_ladder
+
+    _checked(replace(_CATALOGUE, n_titles=params["n_titles"]))
+    demand = replace(_DEMAND, concentration=params["concentration"], zipf_exponent=params["zipf_exponent"])
+    _checked_demand(demand, SimpleNamespace(ladder=load_ladder()))
+    check_range("capacity_fraction", params["capacity_fraction"], 0.0, 1.0)
+    check_range("target_efficiency", params["target_efficiency"], 0.0, 1.0, low_open=True)

@@ -32,7 +32,7 @@ and demand come from :mod:`labcdn.popularity`; the reactive policies from
 :mod:`labcdn.caching`.
 """
 
-from labcdn.prediction.figures import APPLIANCE_BYTES, FILL_BUDGET_BYTES, FLOW_THROUGH_HIT_RATIO, PUBLISHED
+from labcdn.prediction.figures import APPLIANCE_BYTES, FILL_BUDGET_BYTES, PUBLISHED
 from labcdn.prediction.lifecycles import LifecycleParams, daily_title_views, file_views_daily
 from labcdn.prediction.nightly import (
     METHODS,
@@ -68,7 +68,6 @@ from labcdn.prediction.top10 import (
 __all__ = [
     "APPLIANCE_BYTES",
     "FILL_BUDGET_BYTES",
-    "FLOW_THROUGH_HIT_RATIO",
     "PUBLISHED",
     "METHODS",
     "PREDICTOR",

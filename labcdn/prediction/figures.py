@@ -23,14 +23,9 @@ PUBLISHED = {
                               100e12, "the first ('Rev. A') Open Connect Appliance"),
     "fill_budget_bytes": Figure("fill per 12-hour window of a storage appliance, bytes", FILL_PATTERNS, 6.5e12,
                                 "'up to 6.5 TB' (1.2 Gbps x 12 h = 6.48 TB, the same figure)"),
-    "flow_through_hit_ratio": Figure("hit ratio of a flow-through (reactive) cache",
-                                     "remark quoted in the project's brief; no primary source found", 0.30,
-                                     "unsourced; shown beside the model, never asserted against it"),
 }
 
 #: Bytes of one storage appliance: 100 TB.
 APPLIANCE_BYTES = PUBLISHED["appliance_bytes"].published
 #: Bytes one appliance may fill per night: 6.5 TB.
 FILL_BUDGET_BYTES = PUBLISHED["fill_budget_bytes"].published
-#: The unsourced ~30% flow-through remark.
-FLOW_THROUGH_HIT_RATIO = PUBLISHED["flow_through_hit_ratio"].published

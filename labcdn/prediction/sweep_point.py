@@ -52,3 +52,14 @@ def point(params: dict, seed: int) -> pl.DataFrame:
     schema = {"method": pl.String, "efficiency": pl.Float64, "oracle_efficiency": pl.Float64, "gap": pl.Float64,
               "churn_mean": pl.Float64, "churn_max": pl.Float64}
     return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def check(params: dict) -> None:
+    """Put one point through the model's own checks without computing it (the sweep checks its whole grid first)."""
+    from labcdn._validation import check_range
+
+    p = NightlyParams(**params)
+    check_range("n_titles", p.n_titles, 1, 1_000_000, integer=True)  # make_catalogue's range
+    check_range("n_days", p.n_days, 2, 3650, integer=True)
+    check_range("capacity_fraction", p.capacity_fraction, 0.0, 1.0, low_open=True)
+    check_range("budget_fraction", p.budget_fraction, 0.0, 1.0)

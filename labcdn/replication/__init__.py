@@ -63,7 +63,7 @@ figures (:data:`PUBLISHED`) beside the model's.
 ``balanced``    the exact balanced allocation (densest subsets, max-flow)
 ``requests``    :func:`simulate_requests`, :func:`balls_into_bins`
 ``tiers``       RAM, flash and storage servers (:func:`~labcdn.replication.tiers.allocate`)
-``ram``         what RAM serves per title
+``ram``         what RAM serves: :func:`what_ram_serves` (one reading of the source line for chapters 4 and 5), per title
 ``figures``     :data:`PUBLISHED`, :func:`published_figures`
 ``studies``     :class:`Scenario`, :func:`scenario`, :func:`compare`, :func:`summary`, ...
 =============== ==============================================================
@@ -95,7 +95,14 @@ from labcdn.replication.parameters import (
     ReplicationParams,
 )
 from labcdn.replication.placement import Placement, place
-from labcdn.replication.ram import ram_by_title
+from labcdn.replication.ram import (
+    RAM_TITLES_SHARE,
+    READINGS,
+    STATED_READING,
+    ram_by_title,
+    ram_readings,
+    what_ram_serves,
+)
 from labcdn.replication.requests import balls_into_bins, simulate_requests
 from labcdn.replication.studies import (
     Scenario,
@@ -126,6 +133,9 @@ __all__ = [
     "MAX_SERVERS",
     "PLACEMENTS",
     "PUBLISHED",
+    "RAM_TITLES_SHARE",
+    "READINGS",
+    "STATED_READING",
     "ROUTINGS",
     "STORAGE",
     "TIERS",
@@ -147,6 +157,7 @@ __all__ = [
     "place",
     "published_figures",
     "ram_by_title",
+    "ram_readings",
     "routing_check",
     "scenario",
     "server_loads",
@@ -157,5 +168,6 @@ __all__ = [
     "summary",
     "tier_shares",
     "usable_fraction",
+    "what_ram_serves",
     "workload",
 ]

@@ -19,7 +19,7 @@ import polars as pl
 
 from labcdn._figures import Figure
 from labcdn.replication.parameters import DEFAULTS, _checked
-from labcdn.replication.ram import _title_traffic
+from labcdn.replication.ram import RAM_TITLES_SHARE, STATED_READING, _title_traffic, what_ram_serves
 from labcdn.replication.tiers import FLASH, STORAGE, _plan, _shares
 from labcdn.replication.workloads import workload
 
@@ -30,10 +30,14 @@ PUBLISHED = {
     "storage_tb": Figure("storage server capacity, TB", VORA, 200.0, "'200TB+'"),
     "storage_nic_gbps": Figure("storage appliance NIC, Gbps", "Ars Technica 2022, 2013 OCA teardown", 40.0,
                                "quad-port 10GbE"),
-    "titles_from_ram": Figure("share of most popular titles served from memory", GALLATIN, 0.15,
-                              "'10-20%'; model: share of titles with at least half their traffic from RAM"),
-    "traffic_from_ram": Figure("share of traffic served from RAM", GALLATIN, None,
-                               "not published as a traffic share; model at the defaults"),
+    "traffic_from_ram": Figure("share of traffic served from RAM", GALLATIN, what_ram_serves(STATED_READING),
+                               "'only the popular 10-20% of titles from memory', read as 10-20% of traffic (the "
+                               "book's one reading, replication.what_ram_serves; chapters 4 and 5); model: the "
+                               "tier plan at the defaults"),
+    "titles_from_ram": Figure("share of most popular titles served from memory", GALLATIN,
+                              sum(RAM_TITLES_SHARE) / 2,
+                              "'10-20%' read as titles, a sensitivity; model: share of titles with at least half "
+                              "their traffic from RAM"),
 }
 
 

@@ -47,3 +47,10 @@ def point(params: dict, seed: int) -> pl.DataFrame:
               "usable_fraction": pl.Float64, "peak_utilisation": pl.Float64, "failed_server": pl.Int64,
               "peak_after": pl.Float64, "leaving_cluster": pl.Float64, "usable_after": pl.Float64}
     return table.select(pl.col(name).cast(dtype) for name, dtype in schema.items())
+
+
+def check(params: dict) -> None:
+    """Put one point through the model's own checks without computing it (the sweep checks its whole grid first)."""
+    from labcdn.replication.parameters import _checked
+
+    _checked(replace(DEFAULTS, **params))

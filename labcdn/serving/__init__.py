@@ -15,6 +15,8 @@ independent ways that must agree:
 :func:`lockstat`                per lock per step: acquisitions, utilisation, hold, spin
 :func:`usl_fit`, :func:`usl_table`, :func:`scaling`  Universal Scalability Law
 :func:`sweep`, :func:`two_methods`  one knob swept (grid sliders); exact vs simulated
+:func:`mbuf_chain`, :func:`pcie_slot`  the post's 1 MB = 256 pages arithmetic; the x8 slot's bandwidth
+:func:`mbuf_page_arrays_gain`   the model's gain from 1 to 24 pages per mbuf (the post: +7 Gbps)
 :func:`summary`                 headline numbers at :data:`DEFAULTS` (``labcdn serving --json``)
 :data:`STEPS`, :data:`POST`     the published steps and their source (:mod:`~labcdn.serving.figures`)
 =============================== ==================================================
@@ -37,15 +39,17 @@ from labcdn.serving.calibration import (
     default_calibration,
     read_calibration,
 )
-from labcdn.serving.figures import POST, STEPS, Step
-from labcdn.serving.fitting import SENSITIVITY, calibrate, default_fit, evaluate, sensitivity
+from labcdn.serving.figures import FACTS, MBUF_PAGE_ARRAYS_GAIN_GBPS, POST, STEPS, Step
+from labcdn.serving.fitting import SENSITIVITY, calibrate, default_fit, evaluate, ram_sensitivity, sensitivity
 from labcdn.serving.network import ClosedNetwork, NetworkSolution, asymptotic_bounds, solve
+from labcdn.serving.request import MbufChain, PcieSlot, mbuf_chain, mbuf_page_arrays_gain, pcie_slot
 from labcdn.serving.simulation import SimulationResult, simulate
 from labcdn.serving.steps import (
     DEFAULTS,
     TOLERANCE,
     ServingParams,
     lockstat,
+    mbuf_and_slot,
     published_vs_model,
     step_results,
     summary,
@@ -55,6 +59,15 @@ from labcdn.serving.usl import LAYOUTS, UslFit, scaling, usl_fit, usl_table
 
 __all__ = [
     "DEFAULTS",
+    "FACTS",
+    "MBUF_PAGE_ARRAYS_GAIN_GBPS",
+    "MbufChain",
+    "PcieSlot",
+    "mbuf_and_slot",
+    "mbuf_chain",
+    "mbuf_page_arrays_gain",
+    "pcie_slot",
+    "ram_sensitivity",
     "KNOBS",
     "LAYOUTS",
     "PLATFORMS",

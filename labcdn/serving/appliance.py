@@ -188,6 +188,21 @@ class ServerResult:
         return solve(replace(net, cpu_us=net.cpu_us + extra))
 
 
+def mbufs_per_page(pages_per_mbuf: int, tls: bool, cal: Calibration) -> float:
+    """Mbufs allocated and walked per 4 KiB page served.
+
+    Without TLS one mbuf wraps ``pages_per_mbuf`` pages. With software TLS the
+    plaintext and the ciphertext each have their chain (2 per ``pages_per_mbuf``
+    pages), and single-page mbufs add the post's 2 metadata mbufs per TLS record
+    (header and trailer); multi-page mbufs carry those in-line.
+    """
+    if tls:
+        inline = pages_per_mbuf > 1
+        return 2.0 / pages_per_mbuf + (0.0 if inline else
+                                       cal.tls_metadata_mbufs * cal.page_bytes / cal.tls_record_bytes)
+    return 1.0 / pages_per_mbuf
+
+
 def _cpu_and_memory(cfg: ServerConfig, cal: Calibration, fit: Fit, h: float) -> tuple[float, float]:
     """CPU work (us per page per logical CPU) and DRAM bytes per page."""
     p = cal.platform(cfg.platform)
@@ -204,12 +219,7 @@ def _cpu_and_memory(cfg: ServerConfig, cal: Calibration, fit: Fit, h: float) -> 
     if base <= 0:
         raise ValueError(f"calibration leaves no base CPU work on {cfg.platform} (base = {base:.3g} us); "
                          "disk_share, the mbuf saving and ack_cycles together exceed the fitted CPU work")
-    ppm = cfg.pages_per_mbuf
-    if cfg.tls:
-        inline = ppm > 1
-        mbufs = 2.0 / ppm + (0.0 if inline else cal.tls_metadata_mbufs * cal.page_bytes / cal.tls_record_bytes)
-    else:
-        mbufs = 1.0 / ppm
+    mbufs = mbufs_per_page(cfg.pages_per_mbuf, cfg.tls, cal)
     lro = cal.lro_after if cfg.rss_lro else cal.lro_before
     crypto_us = cal.page_bytes * cal.aes_gcm_cycles_per_byte * cycle_us * per_thread if cfg.tls else 0.0
     cpu_us = base + (1.0 - h) * disk_us + mbufs * mbuf_us + acks_per_page / lro * ack_us + crypto_us

@@ -176,3 +176,47 @@ def sensitivity(ranges: dict | None = None, calibration: Calibration | None = No
                          "published_gbps": step.published_gbps, "model_gbps": gbps,
                          "rel_error": gbps / step.published_gbps - 1.0})
     return pl.DataFrame(rows)
+
+
+def ram_sensitivity(shares: dict, calibration: Calibration | None = None) -> pl.DataFrame:
+    """Recalibrate with the share of traffic served from RAM set by each reading of the source line.
+
+    Parameters
+    ----------
+    shares : dict
+        ``{label: share of traffic from RAM}``, each in [0, 1] (e.g. the rows of
+        :func:`labcdn.replication.ram_readings`).
+    calibration : Calibration, optional
+        Inputs; default the shipped file.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``reading, ram_fraction, calibrates, step, published_gbps, model_gbps,
+        rel_error, reason``: one row per step when the six anchors can be
+        refitted; otherwise one row with ``calibrates`` false, nulls, and the
+        reason (the published step the model can no longer reach).
+    """
+    cal = default_calibration() if calibration is None else calibration
+    if not isinstance(shares, dict) or not shares:
+        raise ValueError("shares must be a non-empty dict {reading: share of traffic from RAM}")
+    steps = list(zip(STEPS, step_configs(), strict=True))
+    rows = []
+    for label, share in shares.items():
+        check_range(f"shares[{label!r}]", share, 0.0, 1.0)
+        trial = replace(cal, ram_fraction=float(share))
+        try:
+            fit = calibrate(trial)
+        except ValueError as err:
+            rows.append({"reading": label, "ram_fraction": float(share), "calibrates": False, "step": None,
+                         "published_gbps": None, "model_gbps": None, "rel_error": None,
+                         "reason": str(err).split(";")[0]})
+            continue
+        for step, cfg in steps:
+            gbps = evaluate(cfg, fit, trial).gbps
+            rows.append({"reading": label, "ram_fraction": float(share), "calibrates": True, "step": step.key,
+                         "published_gbps": step.published_gbps, "model_gbps": gbps,
+                         "rel_error": gbps / step.published_gbps - 1.0, "reason": None})
+    return pl.DataFrame(rows, schema={"reading": pl.String, "ram_fraction": pl.Float64, "calibrates": pl.Boolean,
+                                      "step": pl.String, "published_gbps": pl.Float64, "model_gbps": pl.Float64,
+                                      "rel_error": pl.Float64, "reason": pl.String})

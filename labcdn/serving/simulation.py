@@ -115,6 +115,10 @@ def simulate(network: ClosedNetwork, events: int = 1_000_000, *, warmup: int | N
         state.run(warmup, gen)
     state.reset_stats()
     state.run(events, gen)
+    if not state.completions.sum():
+        raise ValueError(f"events={events} completed no page after the warm-up, so there is no throughput to "
+                         f"report; simulate more events (a page visits up to {int(state.route_len.max())} "
+                         f"stations, and {network.cpus} CPUs share them)")
     return state.result()
 
 

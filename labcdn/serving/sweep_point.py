@@ -41,3 +41,8 @@ def point(params: dict, seed: int) -> pl.DataFrame:
     schema = {"gbps": pl.Float64, "network_gbps": pl.Float64, "stall_fraction": pl.Float64, "bottleneck": pl.String,
               "cpu_us": pl.Float64, "memory_bytes": pl.Float64}
     return pl.DataFrame([row], schema=schema, orient="row")
+
+
+def check(params: dict) -> None:
+    """Put one point through the model's own checks without computing it (the sweep checks its whole grid first)."""
+    ServerConfig(**params)

@@ -11,6 +11,7 @@ local pool, ``--scheduler tcp://HOST:PORT`` for a Dask cluster).
 
 ==========================  ================================================================
 :func:`run`                 evaluate a grid; resumable; returns a lazy scan of the partitions
+:func:`execute`             :func:`run`, and how many chunks it computed and reused
 :func:`plan`                the manifest and chunks of a sweep, without running it
 :func:`evaluate`            the rows a sweep writes for one point (to check committed results)
 :func:`status`              how far the sweep in a folder has got
@@ -30,7 +31,17 @@ package it serves (``labcdn.<package>.sweep_point``). Modules:
 """
 
 from labcdn.sweep.archive import available, committed
-from labcdn.sweep.driver import default_chunk_size, evaluate, plan, run
+from labcdn.sweep.backends import connect
+from labcdn.sweep.driver import (
+    Outcome,
+    check_collect,
+    check_out,
+    default_chunk_size,
+    evaluate,
+    execute,
+    plan,
+    run,
+)
 from labcdn.sweep.grid import parse_grid, point_seed, points
 from labcdn.sweep.partitions import Manifest, status
 from labcdn.sweep.provenance import code_version
@@ -39,12 +50,17 @@ from labcdn.sweep.registry import STUDIES, Study
 __all__ = [
     "STUDIES",
     "Manifest",
+    "Outcome",
     "Study",
     "available",
+    "check_collect",
+    "check_out",
     "committed",
+    "connect",
     "code_version",
     "default_chunk_size",
     "evaluate",
+    "execute",
     "parse_grid",
     "plan",
     "point_seed",

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import platform
 import sys
+from pathlib import Path
+from typing import NamedTuple
 
 import numba
 import numpy as np
@@ -15,6 +18,7 @@ from tqdm import tqdm
 import labcdn
 from labcdn._validation import check_range
 from labcdn.sweep import backends, registry
+from labcdn.sweep.checks import check_points
 from labcdn.sweep.grid import canonical, column_types, grid_hash, point_seed, points
 from labcdn.sweep.partitions import Manifest, Store
 from labcdn.sweep.provenance import code_version
@@ -78,6 +82,7 @@ def plan(study: str, grid, *, seed: int = 0, chunk_size: int | None = None):
     """
     s = registry.get(study)
     full, columns = points(s.defaults, grid)
+    check_points(s.name, full)
     types = column_types(full, columns)
     seeds = [point_seed(seed, s.name, p) for p in full]
     n = len(full)
@@ -90,6 +95,27 @@ def plan(study: str, grid, *, seed: int = 0, chunk_size: int | None = None):
                         created=created)
     chunks = [(c, c * cs, full[c * cs:(c + 1) * cs], seeds[c * cs:(c + 1) * cs]) for c in range(n_chunks)]
     return manifest, chunks
+
+
+class Outcome(NamedTuple):
+    """What :func:`execute` did.
+
+    Attributes
+    ----------
+    frame : polars.LazyFrame
+        The sweep's rows, as :func:`run` returns them.
+    computed : int
+        Chunks computed by this call (missing ones, and damaged ones it repaired).
+    reused : int
+        Chunks found complete and sound in ``out`` and kept.
+    backend : str
+        ``"in-process"``, ``"process pool"`` or ``"dask"``.
+    """
+
+    frame: pl.LazyFrame
+    computed: int
+    reused: int
+    backend: str
 
 
 def run(study: str, grid, *, out, client=None, workers: int | None = None, seed: int = 0,
@@ -134,9 +160,27 @@ def run(study: str, grid, *, out, client=None, workers: int | None = None, seed:
         A scan of every partition in point order: ``point``, the grid's parameters,
         ``seed``, then the study's result columns (one or a few rows per point).
     """
+    return execute(study, grid, out=out, client=client, workers=workers, seed=seed, chunk_size=chunk_size,
+                   progress=progress, report=report).frame
+
+
+def execute(study: str, grid, *, out, client=None, workers: int | None = None, seed: int = 0,
+            chunk_size: int | None = None, progress: bool = True, report=None) -> Outcome:
+    """:func:`run`, also saying how many chunks were computed now and how many were reused.
+
+    Parameters
+    ----------
+    study, grid, out, client, workers, seed, chunk_size, progress, report
+        As for :func:`run`.
+
+    Returns
+    -------
+    Outcome
+    """
     if client is not None and workers not in (None, 1):
         raise ValueError("pass either client (a Dask cluster) or workers (a local pool), not both")
     workers = 1 if workers is None else check_range("workers", workers, 1, 4096, integer=True)
+    out = check_out(out)
     manifest, chunks = plan(study, grid, seed=seed, chunk_size=chunk_size)
     store = Store(out, manifest, report)
     try:
@@ -145,17 +189,68 @@ def run(study: str, grid, *, out, client=None, workers: int | None = None, seed:
         store.close()
 
 
-def _run(store, manifest, chunks, client, workers, progress) -> pl.LazyFrame:
+def check_out(out) -> Path:
+    """The sweep folder as a path; ``""`` (which would be the current directory) is refused.
+
+    Parameters
+    ----------
+    out : str or path
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    if isinstance(out, bool) or not isinstance(out, str | os.PathLike):
+        raise ValueError(f"out={out!r} must be a folder path")
+    if not os.fspath(out).strip():
+        raise ValueError(f"out={os.fspath(out)!r} is empty; name the sweep's folder (it would otherwise write "
+                         "into the current directory)")
+    return Path(out)
+
+
+def check_collect(path) -> Path:
+    """Check, before a sweep runs, that its rows can be written to ``path`` (``.csv`` or ``.parquet``).
+
+    Parameters
+    ----------
+    path : str or path
+
+    Returns
+    -------
+    pathlib.Path
+
+    Raises
+    ------
+    ValueError
+        Naming the path: empty, a folder, in a folder that does not exist, or not writable.
+    """
+    if not os.fspath(path).strip():
+        raise ValueError("collect='' is empty; name a .csv or .parquet file")
+    target = Path(path)
+    folder = target.parent
+    if target.is_dir():
+        raise ValueError(f"collect={str(target)!r} is a folder; name a .csv or .parquet file")
+    if not folder.is_dir():
+        raise ValueError(f"collect={str(target)!r}: {str(folder)!r} is not an existing folder")
+    if not os.access(target if target.exists() else folder, os.W_OK):
+        raise ValueError(f"collect={str(target)!r} cannot be written (permission denied)")
+    return target
+
+
+def _run(store, manifest, chunks, client, workers, progress) -> Outcome:
     done = store.verify()
     todo = [c for c in chunks if c[0] not in done]
     if client is not None:
+        backend = "dask"
         print(f"sweep: Dask cluster at {client.scheduler.address}, dashboard {client.dashboard_link}", file=sys.stderr)
         tag = hashlib.sha256(canonical([manifest.grid_hash, manifest.code_version, manifest.seed,
                                         manifest.chunk_size]).encode()).hexdigest()[:16]
         results = backends.dask_cluster(manifest.study, todo, manifest.columns, client, tag, manifest.code_version)
     elif workers > 1 and len(todo) > 1:
+        backend = "process pool"
         results = backends.process_pool(manifest.study, todo, manifest.columns, workers, manifest.code_version)
     else:
+        backend = "in-process"
         results = backends.in_process(manifest.study, todo, manifest.columns)
     sizes = {c: len(pts) for c, _, pts, _ in chunks}
     with tqdm(total=manifest.n_points, initial=sum(sizes[c] for c in done), unit="point",
@@ -164,7 +259,7 @@ def _run(store, manifest, chunks, client, workers, progress) -> pl.LazyFrame:
         for chunk, frame in results:
             store.write(chunk, frame)
             bar.update(sizes[chunk])
-    return store.scan()
+    return Outcome(store.scan(), len(todo), len(done), backend)
 
 
 def evaluate(study: str, params: dict, *, seed: int = 0) -> pl.DataFrame:

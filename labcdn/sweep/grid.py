@@ -32,6 +32,11 @@ import numpy as np
 from labcdn._validation import check_range
 
 REPLICATE = "replicate"
+#: Points a grid may expand to, counted as the product of its axes before anything is expanded (each
+#: point is a dict of the study's parameters, about 3 KB with its seed and bookkeeping, so this is
+#: some 3 GB at most; split a larger sweep into several).
+MAX_GRID_POINTS = 1_000_000
+POINT_BYTES = 3_000
 _RANGE = re.compile(r"^(-?[0-9.eE+-]+):(-?[0-9.eE+-]+):([0-9]+)$")
 
 
@@ -160,11 +165,13 @@ def points(defaults: Mapping, grid) -> tuple[list[dict], list[str]]:
             if not vals:
                 raise ValueError(f"grid parameter {name!r} has no values")
             values.append(vals)
+        check_grid_size(math.prod(len(v) for v in values), " x ".join(str(len(v)) for v in values))
         raw = [dict(zip(names, combo, strict=True)) for combo in itertools.product(*values)]
     elif isinstance(grid, Sequence) and not isinstance(grid, str):
         raw = list(grid)
         if not raw or not all(isinstance(p, Mapping) for p in raw):
             raise ValueError("an explicit grid must be a non-empty list of {name: value} mappings")
+        check_grid_size(len(raw), "an explicit list")
     else:
         raise ValueError(f"grid must be a mapping or a list of mappings; got {type(grid).__name__}")
     columns = list(dict.fromkeys(name for p in raw for name in p))
@@ -181,6 +188,28 @@ def points(defaults: Mapping, grid) -> tuple[list[dict], list[str]]:
         point[REPLICATE] = check_range(REPLICATE, _plain(p.get(REPLICATE, 0)), 0, 2**31, integer=True)
         full.append(point)
     return full, columns
+
+
+def check_grid_size(n_points: int, shape: str) -> int:
+    """Refuse a grid of more than :data:`MAX_GRID_POINTS` points, with the memory its expansion would take.
+
+    Parameters
+    ----------
+    n_points : int
+        The grid's points (the product of its axes).
+    shape : str
+        How they arise, for the message (``"1000 x 1000 x 1000"``).
+
+    Returns
+    -------
+    int
+        ``n_points``.
+    """
+    if n_points > MAX_GRID_POINTS:
+        raise ValueError(f"grid has {n_points} points ({shape}), about {n_points * POINT_BYTES / 2**30:.1f} GiB "
+                         f"to plan before any runs; at most {MAX_GRID_POINTS} points "
+                         f"({MAX_GRID_POINTS * POINT_BYTES / 2**30:.1f} GiB) per sweep: split it into several")
+    return n_points
 
 
 def _plain(value):
@@ -230,8 +259,8 @@ def point_seed(seed: int, study: str, params: Mapping) -> int:
     int
         A seed in ``[0, 2**32)``, passed to the model as its ``seed``.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"seed={seed!r} must be a non-negative integer")
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed < 2**63:
+        raise ValueError(f"seed={seed!r} must be a non-negative integer below 2**63")
     digest = hashlib.sha256(canonical({"study": study, "params": dict(params)}).encode()).digest()
     key = tuple(int(w) for w in np.frombuffer(digest[:16], dtype="<u4"))
     return int(np.random.SeedSequence(int(seed), spawn_key=key).generate_state(1, np.uint32)[0])

@@ -14,7 +14,9 @@ killed at, a partition is either absent, or complete and recorded, or complete
 but not yet recorded; a temporary file may be left over. On start,
 :meth:`Store.verify` keeps a partition only if its journal line is complete,
 its SHA-256 matches, its Parquet footer reads and its row count agrees;
-everything else is reported and recomputed.
+everything else is reported and recomputed. Only files named as this sweep's
+partitions (``part-NNNNN.parquet`` for its chunks) or its own temporary files
+are ever deleted; anything else in the folder is reported and left alone.
 """
 
 from __future__ import annotations
@@ -60,6 +62,28 @@ class Manifest:
     def describe(self) -> str:
         return (f"study {self.study!r}, {self.n_points} points, grid {self.grid_hash[:12]}, seed {self.seed}, "
                 f"chunk size {self.chunk_size}, code {self.code_version}")
+
+
+def read_manifest(path) -> Manifest:
+    """The manifest at ``path``; anything else (``{}``, a list, another program's JSON) is a ``ValueError``.
+
+    Parameters
+    ----------
+    path : path
+
+    Returns
+    -------
+    Manifest
+    """
+    try:
+        data = json.loads(Path(path).read_text())
+        if not isinstance(data, dict):
+            raise TypeError(f"it holds a JSON {type(data).__name__}, not an object")
+        manifest = Manifest(**data)
+    except (ValueError, TypeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path} is not a readable sweep manifest ({exc}); use another --out, or delete "
+                         "that folder") from None
+    return manifest
 
 
 def partition_name(chunk: int) -> str:
@@ -147,10 +171,7 @@ class Store:
                                  "not a sweep folder this code can resume; use another --out")
             _write_atomic(path, json.dumps(asdict(self.manifest), indent=1, sort_keys=True).encode())
             return
-        try:
-            old = Manifest(**json.loads(path.read_text()))
-        except (ValueError, TypeError) as exc:
-            raise ValueError(f"{path} is not a readable sweep manifest ({exc}); use another --out") from None
+        old = read_manifest(path)
         mine, theirs = asdict(self.manifest), asdict(old)
         # n_points, n_chunks and columns follow from the grid hash and chunk size
         differ = [k for k in ("format", "study", "grid_hash", "seed", "chunk_size", "code_version")
@@ -172,8 +193,9 @@ class Store:
         -------
         set of int
             Chunks whose partition is complete: journal line present, SHA-256, Parquet
-            footer and row count all agree. Temporary files, unrecorded, corrupt or
-            foreign partitions are reported (one line each) and deleted.
+            footer and row count all agree. Temporary files, unrecorded or corrupt
+            partitions are reported (one line each) and deleted; files whose names are
+            not this sweep's partitions are reported and left alone.
         """
         m = self.manifest
         for tmp in sorted(self.out.glob(".part-*.tmp-*")):
@@ -193,8 +215,10 @@ class Store:
             chunk = int(part.stem.split("-")[1]) if part.stem.split("-")[1].isdigit() else -1
             problem = None
             if not 0 <= chunk < m.n_chunks or part.name != partition_name(chunk):
-                problem = "is not a partition of this sweep"
-            elif chunk not in journal or journal[chunk][0] != part.name:
+                # not a name this sweep writes: someone else's file, never deleted
+                self.report(f"sweep: {part.name} is not a partition of this sweep; leaving it (it is not read)")
+                continue
+            if chunk not in journal or journal[chunk][0] != part.name:
                 problem = "was written but never recorded (the run stopped in between)"
             else:
                 data = part.read_bytes()
@@ -279,7 +303,7 @@ def status(out) -> dict:
     path = Path(out) / MANIFEST
     if not path.is_file():
         return {"study": None, "points": 0, "chunks": 0, "chunks_done": 0, "points_done": 0}
-    m = Manifest(**json.loads(path.read_text()))
+    m = read_manifest(path)
     journal = Path(out) / JOURNAL
     chunks = set()
     if journal.is_file():
