@@ -50,7 +50,7 @@ def test_page_renders_offline(browser, built, artifacts, page_name):
             f"() => [...document.querySelectorAll({live!r})].every(e => e.classList.contains('labcdn-live'))",
             timeout=30_000,
         )
-    if page.locator("script[type='application/vnd.jupyter.widget-state+json']").count():
+    if page.locator("script[type='application/vnd.jupyter.widget-view+json']").count():
         page.wait_for_selector(".widget-slider, .jupyter-widgets", timeout=30_000)
     charts = page.locator(".labcdn-chart")
     n_charts = charts.count()

@@ -137,7 +137,8 @@ def _open(browser, built, page_name, size):
             f"() => [...document.querySelectorAll({live!r})].every(e => e.classList.contains('labcdn-live'))",
             timeout=30_000,
         )
-    if page.locator("script[type='application/vnd.jupyter.widget-state+json']").count():
+    # Widget views (not just saved state: a chapter may remove its panels from the book) render late.
+    if page.locator("script[type='application/vnd.jupyter.widget-view+json']").count():
         page.wait_for_selector(".widget-slider, .jupyter-widgets", timeout=30_000)
         page.wait_for_timeout(500)
     return page, guard
