@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from popularity_cases import SMALL, TINY, demands, seeds
 
 from labcdn.popularity import (
-    CatalogueParams,
     DemandParams,
     family_mix,
     file_shares,
@@ -22,20 +22,7 @@ from labcdn.popularity import (
     title_sessions,
 )
 
-SMALL = CatalogueParams(n_titles=10, audio_languages=(4, 3, 2), text_languages=(3, 2, 1), language_jitter=1)
-TINY = CatalogueParams(n_titles=5, audio_languages=(3, 2, 1), text_languages=(2, 2, 1), language_jitter=1)
 KIND = load_ladder().kind  # 0 video, 1 audio, 2 text
-
-demands = st.builds(
-    DemandParams,
-    zipf_exponent=st.floats(0.3, 1.3),
-    concentration=st.floats(0.0, 2.5),
-    subtitle_share=st.floats(0.0, 1.0),
-    original_audio_share=st.floats(0.0, 1.0),
-    audio_description_share=st.floats(0.0, 0.2),
-    bandwidth_sigma=st.floats(0.3, 2.0),
-)
-seeds = st.integers(0, 2**31 - 1)
 
 
 def _kind_sums(cat, share):

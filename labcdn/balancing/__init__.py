@@ -24,9 +24,11 @@ tidy polars frames (:func:`metrics`, :func:`backend_stats`, :func:`timeline`,
 :func:`queue_tail`, :func:`detections`); :mod:`~labcdn.balancing.theory` holds
 the M/M/1, Erlang C and supermarket formulas; :func:`products` reads the
 product table; :class:`Defaults`, :func:`run`, :func:`compare`, :func:`sweep`
-and :func:`summary` are the chapter's studies.
+and :func:`summary` are the chapter's studies; :mod:`~labcdn.balancing.figures` holds the
+published defaults (HAProxy's check timers, the bounded-load factor) with their sources.
 """
 
+from labcdn.balancing import figures
 from labcdn.balancing.algorithms import ALGORITHMS, HASHED, LOAD_AWARE, RULES
 from labcdn.balancing.cluster import Cluster, cluster
 from labcdn.balancing.health import Failure, HealthCheck
@@ -55,6 +57,7 @@ from labcdn.balancing.theory import erlang_c, littles_l, mm1_response, mmc_wait,
 from labcdn.balancing.workload import SERVICES, Workload, workload
 
 __all__ = [
+    "figures",
     "ALGORITHMS",
     "DEFAULTS",
     "HASHED",

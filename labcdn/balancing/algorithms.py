@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
+from labcdn.balancing.figures import HASH_BALANCE_FACTOR
+
 #: Every algorithm, in the order the chapter shows them.
 ALGORITHMS = (
     "round_robin",
@@ -77,6 +79,6 @@ RULES = MappingProxyType({
 # Published parameters, each with its source.
 DEFAULT_CHOICES = 2  # HAProxy random(2), NGINX "random two", Envoy choice_count default 2
 DEFAULT_BIAS = 1.0  # Envoy active_request_bias default 1.0
-DEFAULT_BALANCE_FACTOR = 125  # HAProxy hash-balance-factor 125 = c 1.25 (Vimeo, Rodland 2016)
+DEFAULT_BALANCE_FACTOR = HASH_BALANCE_FACTOR  # HAProxy hash-balance-factor 125 = c 1.25 (balancing.figures)
 DEFAULT_WINDOW = 2.0  # gobetween src/stats/counters/backendscounter.go: INTERVAL = 2 * time.Second
 WEIGHT_SCALE = 16  # HAProxy BE_WEIGHT_SCALE: effective weight = weight * 16 at full speed

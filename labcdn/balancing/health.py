@@ -33,6 +33,7 @@ import numpy as np
 
 from labcdn._jit import kernel
 from labcdn._validation import check_range
+from labcdn.balancing.figures import CHECK_FALL, CHECK_INTER_S, CHECK_RISE
 
 
 @kernel
@@ -73,9 +74,9 @@ class HealthCheck:
         (HAProxy default). Rounded up to whole seconds, as HAProxy does.
     """
 
-    inter: float = 2.0
-    fall: int = 3
-    rise: int = 2
+    inter: float = CHECK_INTER_S
+    fall: int = CHECK_FALL
+    rise: int = CHECK_RISE
     slowstart: float = 0.0
 
     def __post_init__(self):

@@ -136,14 +136,3 @@ def timeline(events: pl.DataFrame) -> alt.Chart:
     return (points.properties(width=WIDTH + 120, height=200,
                               title="Events, by tool (hover for the event and its source)"))
 
-
-def styled(frame: pl.DataFrame, key: str, title: str | None = None, subtitle: str | None = None):
-    """``frame`` as a table for reading (Great Tables, through polars' ``DataFrame.style``).
-
-    The table gets the fixed id ``choosing-<key>``, so re-executing the notebook gives
-    the same bytes (nbval compares them).
-    """
-    table = frame.style.with_id(f"choosing-{key}")
-    if title:
-        table = table.tab_header(title=title, subtitle=subtitle)
-    return table.tab_options(table_font_size="12px")
