@@ -197,42 +197,51 @@ def failover_cdf(quantiles: pl.DataFrame, title: str = "Time without a leader af
     )
 
 
-def downtime(frame: pl.DataFrame) -> alt.Chart:
+def downtime(frame: pl.DataFrame, *, domain: tuple[float, float] | None = None) -> alt.Chart:
     """Leaderless seconds a year per mechanism: mean bar, 99th-percentile tick.
 
     ``frame``: ``mechanism, downtime_mean, downtime_p99, nines`` (e.g.
-    :func:`labcdn.orchestration.failover.availability`).
+    :func:`labcdn.orchestration.failover.availability`). ``domain``: the x axis's range
+    in seconds; give the whole grid's range when a slider filters ``frame``, so the
+    axis stays put and the bars move.
     """
+    scale = alt.Scale() if domain is None else alt.Scale(domain=list(domain), nice=False)
     base = alt.Chart(frame).encode(
         y=alt.Y("mechanism:N", title=None, sort=["etcd", "zookeeper", "lease"]),
         tooltip=["mechanism", alt.Tooltip("downtime_mean:Q", format=".1f"),
                  alt.Tooltip("downtime_p99:Q", format=".1f"), alt.Tooltip("nines:Q", format=".2f")],
     )
     bars = base.mark_bar().encode(
-        x=alt.X("downtime_mean:Q", title="seconds without a leader per year (bar: mean, tick: p99)"),
+        x=alt.X("downtime_mean:Q", title="seconds without a leader per year (bar: mean, tick: p99)", scale=scale),
         color=alt.Color("mechanism:N", scale=MECHANISM_COLORS, legend=None))
     ticks = base.mark_tick(color="black", thickness=2, size=18).encode(x="downtime_p99:Q")
     return alt.layer(bars, ticks).properties(width=WIDTH, height=100, title="Control-plane leaderless time a year")
 
 
 def autoscaling_day(series: pl.DataFrame, title: str = "A day of load against ready capacity") -> alt.Chart:
-    """Load and ready capacity over time, one panel per controller.
+    """Load and ready capacity over time, one panel per controller; time of day as h:mm.
 
-    ``series``: :func:`labcdn.orchestration.autoscaling.compare`'s series (``time`` in seconds).
+    ``series``: :func:`labcdn.orchestration.autoscaling.compare`'s series (``time`` in
+    seconds since midnight). The time axis is a UTC clock (milliseconds since midnight
+    as Vega-Lite timestamps), so it reads 20:00, 21:15, never 21.25 hours.
     """
-    data = (series.select("controller", (pl.col("time") / 3600).round(3).alias("hour"),
+    t = pl.col("time").cast(pl.Int64)
+    at = pl.format("{}:{}", t // 3600, ((t % 3600) // 60).cast(pl.String).str.zfill(2))
+    data = (series.select("controller", (t * 1000).alias("clock"), at.alias("at"),
                           pl.col("load").round(1), pl.col("capacity").round(1))
-            .unpivot(index=["controller", "hour"], variable_name="series", value_name="rps"))
+            .unpivot(index=["controller", "clock", "at"], variable_name="series", value_name="rps"))
     return (
         alt.Chart(data)
         .mark_line(interpolate="step-after", strokeWidth=1.2)
         .encode(
-            x=alt.X("hour:Q", title="hour of the day"),
+            x=alt.X("clock:T", title="time of day (h:mm)", scale=alt.Scale(type="utc"),
+                    axis=alt.Axis(labelExpr="utcFormat(datum.value, '%H:%M')")),
             y=alt.Y("rps:Q", title="requests / s"),
             color=alt.Color("series:N", scale=alt.Scale(domain=["load", "capacity"], range=["#e45756", "#4c78a8"]),
                             title=None),
             row=alt.Row("controller:N", title=None, sort=["hpa", "marathon"]),
-            tooltip=["controller", "series", alt.Tooltip("hour:Q", format=".2f"), alt.Tooltip("rps:Q", format=".0f")],
+            tooltip=["controller", "series", alt.Tooltip("at:N", title="time (h:mm)"),
+                     alt.Tooltip("rps:Q", format=".0f")],
         )
         .properties(width=WIDTH + 80, height=130, title=title)
     )
