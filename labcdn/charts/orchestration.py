@@ -3,7 +3,7 @@
 Kubernetes' side is drawn in blues and Mesos + Marathon's in oranges in every chart
 (monolithic, Deployment, HPA, etcd and Lease against two-level, Marathon and ZooKeeper).
 :func:`comparison_table` is the one builder that returns HTML instead of a chart: a
-table a reader can filter with no kernel (radio buttons and CSS only).
+table a reader folds by group with no kernel (``<details>`` elements, no script).
 """
 
 from __future__ import annotations
@@ -271,39 +271,44 @@ def rolling_capacity(timeline: pl.DataFrame, replicas: int) -> alt.Chart:
 
 # ----------------------------------------------------------------------------------------------- comparison
 
-_FILTERS = (("all", "every row"), ("q", "rows a model quantifies"), ("nq", "rows no model quantifies"))
+_GROUPS = (("q", "Rows a model quantifies (linked to the section that does it)"), ("nq", "Rows no model quantifies"))
 
 
-def comparison_table(frame: pl.DataFrame, *, width: int = 60) -> HTML:
-    """The Kubernetes / Mesos + Marathon comparison as an HTML table a reader can filter without a kernel.
+def comparison_table(frame: pl.DataFrame, *, width: int | None = None) -> HTML:
+    """The Kubernetes / Mesos + Marathon comparison as HTML: rows a model quantifies, then the others.
 
     ``frame``: :func:`labcdn.orchestration.comparison` with two more columns,
     ``section`` (the text of a link, null where no model quantifies the row) and
-    ``href`` (where it points). Radio buttons above the table show every row, only
-    the rows a model quantifies, or only the others (CSS sibling selectors, no
-    script: it filters in the static book; a viewer that strips styles shows every row).
+    ``href`` (where it points). Each group is a ``<details>`` element, open at first,
+    that a reader folds with a click: no script and no kernel, in the book and in
+    JupyterLab alike. ``width`` wraps cells at that many characters (default: the
+    browser wraps them to the column).
     """
     text = frame.select("aspect", "kubernetes", "mesos_marathon", "section", "href").write_csv()
     uid = "orc-" + hashlib.sha1(text.encode()).hexdigest()[:10]
     esc = html.escape
-    css = [f"#{uid} table{{border-collapse:collapse;font-size:0.85em}}",
-           f"#{uid} td,#{uid} th{{border:1px solid #ddd;padding:4px 6px;vertical-align:top;text-align:left}}",
-           f"#{uid} label{{margin-right:1em}}"]
-    css += [f"#{uid}-q:checked~table tbody tr:not(.q){{display:none}}",
-            f"#{uid}-nq:checked~table tbody tr.q{{display:none}}"]
-    radios = "".join(
-        f'<input type="radio" name="{uid}" id="{uid}-{key}"{" checked" if key == "all" else ""}>'
-        f'<label for="{uid}-{key}">{esc(label)}</label>' for key, label in _FILTERS)
-    rows = []
-    for r in frame.iter_rows(named=True):
-        quantified = r["section"] is not None
-        model = (f'<a href="{esc(r["href"])}">{esc(r["section"])}</a>' if quantified else "—")
-        cells = [f"<b>{esc(r['aspect'])}</b>"]
-        for col, src in (("kubernetes", "source_kubernetes"), ("mesos_marathon", "source_mesos_marathon")):
-            body = "<br>".join(esc(line) for line in textwrap.wrap(r[col], width))
-            cells.append(f'{body}<br><small title="{esc(r[src])}">source: {esc(r[src])}</small>')
-        cells.append(model)
-        rows.append(f'<tr class="{"q" if quantified else "nq"}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    css = (f"#{uid} table{{border-collapse:collapse;font-size:0.85em;width:100%}}"
+           f"#{uid} td,#{uid} th{{border:1px solid #ddd;padding:4px 6px;vertical-align:top;text-align:left}}"
+           f"#{uid} summary{{cursor:pointer;font-weight:600;margin:0.4em 0}}")
     head = "".join(f"<th>{h}</th>" for h in ("aspect", "Kubernetes", "Mesos + Marathon", "quantified in"))
-    return HTML(f'<div id="{uid}"><style>{"".join(css)}</style>{radios}'
-                f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+
+    def wrap(value):
+        lines = textwrap.wrap(value, width) if width else [value]
+        return "<br>".join(esc(line) for line in lines)
+
+    groups = []
+    for key, title in _GROUPS:
+        rows = []
+        for r in frame.iter_rows(named=True):
+            quantified = r["section"] is not None
+            if quantified != (key == "q"):
+                continue
+            model = f'<a href="{esc(r["href"])}">{esc(r["section"])}</a>' if quantified else "—"
+            cells = [f"<b>{esc(r['aspect'])}</b>"]
+            for col, src in (("kubernetes", "source_kubernetes"), ("mesos_marathon", "source_mesos_marathon")):
+                cells.append(f'{wrap(r[col])}<br><small title="{esc(r[src])}">source: {esc(r[src])}</small>')
+            cells.append(model)
+            rows.append(f'<tr class="{key}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        groups.append(f"<details open><summary>{esc(title)} ({len(rows)})</summary>"
+                      f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></details>")
+    return HTML(f'<div id="{uid}"><style>{css}</style>{"".join(groups)}</div>')
