@@ -179,16 +179,20 @@ def trace_timeline(timeline: pl.DataFrame) -> alt.Chart:
 # ----------------------------------------------------------------------------------------------- operations
 
 
-def failover_cdf(quantiles: pl.DataFrame, title: str = "Time without a leader after the leader dies") -> alt.Chart:
+def failover_cdf(quantiles: pl.DataFrame, title: str = "Time without a leader after the leader dies", *,
+                 domain: tuple[float, float] | None = None) -> alt.Chart:
     """Distribution of the leaderless time, one line per mechanism (log x).
 
     ``quantiles``: ``mechanism, seconds, share`` (``share`` of trials at most ``seconds``).
+    ``domain``: the x axis's range in seconds; give the range over every setting a
+    panel's sliders can take, so the axis stays put and the curves move.
     """
+    scale = alt.Scale(type="log") if domain is None else alt.Scale(type="log", domain=list(domain), nice=False)
     return (
         alt.Chart(quantiles, title=title)
         .mark_line(interpolate="step-after")
         .encode(
-            x=alt.X("seconds:Q", title="seconds without a leader (log)", scale=alt.Scale(type="log")),
+            x=alt.X("seconds:Q", title="seconds without a leader (log)", scale=scale),
             y=alt.Y("share:Q", title="share of failovers at most this long", axis=alt.Axis(format="%")),
             color=alt.Color("mechanism:N", scale=MECHANISM_COLORS, title="mechanism"),
             tooltip=["mechanism", alt.Tooltip("seconds:Q", format=".2f"), alt.Tooltip("share:Q", format=".2f")],
@@ -218,13 +222,16 @@ def downtime(frame: pl.DataFrame, *, domain: tuple[float, float] | None = None) 
     return alt.layer(bars, ticks).properties(width=WIDTH, height=100, title="Control-plane leaderless time a year")
 
 
-def autoscaling_day(series: pl.DataFrame, title: str = "A day of load against ready capacity") -> alt.Chart:
+def autoscaling_day(series: pl.DataFrame, title: str = "A day of load against ready capacity", *,
+                    domain: tuple[float, float] | None = None) -> alt.Chart:
     """Load and ready capacity over time, one panel per controller; time of day as h:mm.
 
     ``series``: :func:`labcdn.orchestration.autoscaling.compare`'s series (``time`` in
     seconds since midnight). The time axis is a UTC clock (milliseconds since midnight
-    as Vega-Lite timestamps), so it reads 20:00, 21:15, never 21.25 hours.
+    as Vega-Lite timestamps), so it reads 20:00, 21:15, never 21.25 hours. ``domain``:
+    the requests/s axis's range, fixed over a panel's sliders when given.
     """
+    y_scale = alt.Scale() if domain is None else alt.Scale(domain=list(domain), nice=False)
     t = pl.col("time").cast(pl.Int64)
     at = pl.format("{}:{}", t // 3600, ((t % 3600) // 60).cast(pl.String).str.zfill(2))
     data = (series.select("controller", (t * 1000).alias("clock"), at.alias("at"),
@@ -232,11 +239,11 @@ def autoscaling_day(series: pl.DataFrame, title: str = "A day of load against re
             .unpivot(index=["controller", "clock", "at"], variable_name="series", value_name="rps"))
     return (
         alt.Chart(data)
-        .mark_line(interpolate="step-after", strokeWidth=1.2)
+        .mark_line(interpolate="step-after", strokeWidth=1.2, clip=True)
         .encode(
             x=alt.X("clock:T", title="time of day (h:mm)", scale=alt.Scale(type="utc"),
                     axis=alt.Axis(labelExpr="utcFormat(datum.value, '%H:%M')")),
-            y=alt.Y("rps:Q", title="requests / s"),
+            y=alt.Y("rps:Q", title="requests / s", scale=y_scale),
             color=alt.Color("series:N", scale=alt.Scale(domain=["load", "capacity"], range=["#e45756", "#4c78a8"]),
                             title=None),
             row=alt.Row("controller:N", title=None, sort=["hpa", "marathon"]),
