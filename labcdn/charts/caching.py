@@ -84,10 +84,10 @@ def serving_day(hourly: pl.DataFrame, fill_start: int, fill_end: int, title: str
     spans = ([(fill_start, fill_end)] if fill_start < fill_end else [(fill_start, 24), (0, fill_end)])
     window = pl.DataFrame({"start": [float(a) for a, _ in spans], "end": [float(b) for _, b in spans],
                            "what": "fill window (12 h)"})
-    bars = pl.DataFrame({"hour": hourly["hour"] + 0.5, "share": hourly["share"],
-                         "requests": hourly["requests"],
-                         "label": pl.format("{}:00", hourly["hour"].cast(pl.String).str.zfill(2)),
-                         "what": "requests in the hour"})
+    bars = hourly.select(
+        (pl.col("hour") + 0.5).alias("hour"), "share", "requests",
+        pl.format("{}:00", pl.col("hour").cast(pl.String).str.zfill(2)).alias("label"),
+        pl.lit("requests in the hour").alias("what"))
     x = alt.X("hour:Q", title="hour of the day (local time)", scale=alt.Scale(domain=[0, 24]),
               axis=alt.Axis(values=list(range(0, 25, 3)), labelExpr="datum.value + ':00'"))
     color = alt.Color("what:N", title=None, scale=alt.Scale(domain=["fill window (12 h)", "requests in the hour"],
