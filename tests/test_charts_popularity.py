@@ -61,3 +61,14 @@ def test_serving_day_shades_the_fill_window_across_midnight(start, end, spans):
     shade = spec["datasets"][spec["layer"][0]["data"]["name"]]
     assert [(r["start"], r["end"]) for r in shade] == spans
     assert sum(r["end"] - r["start"] for r in shade) == prediction.FILL_WINDOW_HOURS
+
+
+def test_a_changing_note_changes_only_the_charts_data():
+    """The live panel's ratio is a text mark from data: the chart's shape stays, so the view updates in place."""
+    curves = _grid().filter((pl.col("era") == "2016") & (pl.col("quality") == 0.0))
+    specs = [pop_charts.efficiency_curves(curves, target=0.9, x_domain=[0, 1], note=f"ratio {r}").to_dict()
+             for r in (0.29, 0.31)]
+    for spec in specs:
+        assert "title" not in spec or "ratio" not in str(spec["title"])
+    assert {k: v for k, v in specs[0].items() if k != "datasets"} != {} and specs[0]["datasets"] != specs[1]["datasets"]
+    assert [layer["mark"]["type"] for layer in specs[0]["layer"]] == ["line", "rule", "text", "text"]

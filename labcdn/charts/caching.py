@@ -47,7 +47,8 @@ def fill_days(days: pl.DataFrame, *, y_domain=None) -> alt.Chart:
             y=alt.Y("efficiency:Q", title="bytes served from the appliance ÷ all bytes", axis=alt.Axis(format="%"),
                     scale=y_scale),
             color=alt.Color("method:N", sort=METHOD_ORDER, title="prediction"),
-            tooltip=["day", "method", alt.Tooltip("efficiency:Q", format=".3f"),
+            # channel objects, not strings: no schema lookup, a cheap redraw in the live panel
+            tooltip=[alt.Tooltip("day:Q"), alt.Tooltip("method:N"), alt.Tooltip("efficiency:Q", format=".3f"),
                      alt.Tooltip("churn:Q", format=".3f")],
         )
         .properties(width=420, height=240)

@@ -30,12 +30,14 @@ def files_per_title(frame: pl.DataFrame) -> alt.Chart:
     )
 
 
-def efficiency_curves(curves: pl.DataFrame, target: float | None = None, *, x_domain=None):
+def efficiency_curves(curves: pl.DataFrame, target: float | None = None, *, x_domain=None,
+                      note: str | None = None):
     """Caching efficiency against storage for file- and title-level ranking.
 
     ``curves``: ``ranking, capacity_fraction, efficiency``. A horizontal rule, labelled,
     marks the target efficiency when given. ``x_domain``: the x axis's ``[low, high]``
-    (fixed over a slider's range; default from the data).
+    (fixed over a slider's range; default from the data). ``note``: a line of text in the
+    top left corner, drawn from data (a live panel that changes it changes data, not the chart).
     """
     x_scale = alt.Scale(domain=list(x_domain)) if x_domain is not None else alt.Undefined
     base = alt.Chart(curves).encode(
@@ -45,13 +47,19 @@ def efficiency_curves(curves: pl.DataFrame, target: float | None = None, *, x_do
                 axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("ranking:N", scale=RANKING_COLORS, title="ranking by"),
     )
-    layers = [base.mark_line().encode(tooltip=["ranking", alt.Tooltip("capacity_fraction:Q", format=".1%"),
+    # Channel objects throughout (no shorthand strings or dicts): Altair builds them without a schema
+    # lookup, which keeps the live panel's redraw cheap.
+    layers = [base.mark_line().encode(tooltip=[alt.Tooltip("ranking:N"),
+                                               alt.Tooltip("capacity_fraction:Q", format=".1%"),
                                                alt.Tooltip("efficiency:Q", format=".1%")])]
     if target is not None:
         rule = pl.DataFrame({"efficiency": [target], "label": [f"target {target:.0%}"]})
-        layers += [alt.Chart(rule).mark_rule(strokeDash=[4, 3], color="gray").encode(y="efficiency:Q"),
+        layers += [alt.Chart(rule).mark_rule(strokeDash=[4, 3], color="gray").encode(y=alt.Y("efficiency:Q")),
                    alt.Chart(rule).mark_text(align="right", baseline="top", dy=3, color="gray").encode(
-                       y="efficiency:Q", x=alt.value(WIDTH - 4), text="label:N")]
+                       y=alt.Y("efficiency:Q"), x=alt.XValue(WIDTH - 4), text=alt.Text("label:N"))]
+    if note is not None:
+        layers.append(alt.Chart(pl.DataFrame({"note": [note]})).mark_text(align="left", fontSize=13).encode(
+            x=alt.XValue(10), y=alt.YValue(12), text=alt.Text("note:N")))
     return alt.layer(*layers).properties(width=WIDTH, height=HEIGHT, title="Efficiency–storage curves")
 
 
