@@ -31,15 +31,16 @@ def hit_ratio_curves(curves: pl.DataFrame, metric: str = "byte_hit_ratio", title
     )
 
 
-def fill_days(days: pl.DataFrame, *, y_domain=None) -> alt.Chart:
+def fill_days(days: pl.DataFrame, *, y_domain=None, note: str | None = None):
     """Next-day caching efficiency of each predictor, day by day.
 
     ``days``: :func:`labcdn.prediction.simulate_fill` frames, concatenated. ``y_domain``:
     the efficiency axis's ``[low, high]``, fixed over a slider's whole grid (default: from
-    the data, not starting at zero).
+    the data, not starting at zero). ``note``: a line of text under the title, drawn from
+    data (a live panel that changes it changes data, not the chart).
     """
     y_scale = alt.Scale(domain=list(y_domain)) if y_domain is not None else alt.Scale(zero=False)
-    return (
+    lines = (
         alt.Chart(days, title="Next-day efficiency of the nightly fill")
         .mark_line()
         .encode(
@@ -53,6 +54,11 @@ def fill_days(days: pl.DataFrame, *, y_domain=None) -> alt.Chart:
         )
         .properties(width=420, height=240)
     )
+    if note is None:
+        return lines
+    text = alt.Chart(pl.DataFrame({"note": [note]})).mark_text(align="left", baseline="bottom").encode(
+        x=alt.XValue(4), y=alt.YValue(236), text=alt.Text("note:N"))
+    return alt.layer(lines, text)
 
 
 def budget_effect(grid: pl.DataFrame) -> alt.Chart:
