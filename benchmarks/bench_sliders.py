@@ -30,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import CHROMIUM, CHROMIUM_ARGS, OfflineGuard, jupyter_lab, run_all, trust  # noqa: E402
+from browser import ACTIVE_NOTEBOOK, CHROMIUM, CHROMIUM_ARGS, OfflineGuard, jupyter_lab, run_all, trust  # noqa: E402
 
 from labcdn.ui.controls import TIMINGS_ENV  # noqa: E402
 
@@ -98,7 +98,7 @@ def bench_chapter(browser, path: Path, moves: int, log_dir: Path) -> list[dict]:
         page.goto(f"{url}/lab/tree/{path.name}?token={token}", wait_until="domcontentloaded")
         run_all(page)
         # Top-level panels: a VBox whose last child is an Output area (ui.live's layout).
-        panels = page.locator(".jp-OutputArea-output > .widget-vbox").filter(has=page.locator(VIEW))
+        panels = page.locator(f"{ACTIVE_NOTEBOOK} .jp-OutputArea-output > .widget-vbox").filter(has=page.locator(VIEW))
         for p in range(panels.count()):
             panel = panels.nth(p)
             panel.scroll_into_view_if_needed()
