@@ -62,6 +62,19 @@ def test_split_spec_moves_the_title_into_params_and_still_compiles():
     vlc.vegalite_to_vega({**shape, "datasets": split_spec(with_subtitle)[1]})
 
 
+def test_split_spec_moves_the_titles_of_composed_views_too():
+    def two(a):
+        return alt.hconcat(line(a, title=f"left {a}"), line(a, title=f"right {a}")).properties(title=f"both {a}")
+
+    shape, datasets, signals = split_spec(two(1.0).to_dict())
+    assert shape == split_spec(two(2.0).to_dict())[0]
+    assert signals == {"labcdn_title": "both 1.0", "labcdn_title_hconcat0": "left 1.0",
+                       "labcdn_title_hconcat1": "right 1.0"}
+    assert shape["hconcat"][0]["title"] == {"text": {"expr": "labcdn_title_hconcat0"}}
+    vlc.vegalite_to_vega({**shape, "datasets": datasets})
+    assert shape["hconcat"][0]["encoding"]["y"] == two(1.0).to_dict()["hconcat"][0]["encoding"]["y"]
+
+
 def test_live_chart_sends_only_the_data_when_the_shape_is_unchanged():
     chart = LiveChart(line(1.0))
     assert "labcdn-chart" in chart.fallback and "<svg" in chart.fallback  # readable before the kernel runs
@@ -118,3 +131,14 @@ def test_live_panel_shows_tables_and_text_as_html():
 def test_html_of_is_none_for_what_has_no_html():
     assert html_of(3) is None
     assert html_of("a & b") == "<pre>a &amp; b</pre>"
+
+
+def test_live_panel_disables_the_controls_that_do_not_apply():
+    kind = widgets.Dropdown(options=["ring", "bounded"], value="ring")
+    c = ui.slider(1.25, 1.0, 2.0, 0.05, "c (bounded)")
+    ui.live({"kind": kind, "c": c}, lambda kind, c: line(c), applies={"c": lambda v: v["kind"] == "bounded"})
+    assert c.disabled
+    kind.value = "bounded"
+    assert not c.disabled
+    with pytest.raises(ValueError, match=r"applies names \['nope'\], which are not controls"):
+        ui.live({"c": c}, lambda c: line(c), applies={"nope": lambda v: True})

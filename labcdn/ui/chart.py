@@ -86,21 +86,35 @@ def split_spec(spec: dict) -> tuple[dict, dict, dict]:
     return shape, {names[old]: rows for old, rows in datasets.items()}, signals
 
 
-TITLE_PARAMS = {"text": "labcdn_title", "subtitle": "labcdn_subtitle"}
+TITLE_KEYS = ("text", "subtitle")
+COMPOSITIONS = ("layer", "hconcat", "vconcat", "concat")
 
 
 def _title_params(shape: dict) -> tuple[dict, dict]:
-    title = shape.get("title")
-    if title is None:
-        return shape, {}
-    title = {"text": title} if isinstance(title, (str, list)) else dict(title)
-    signals = {}
-    for key, param in TITLE_PARAMS.items():
-        if isinstance(title.get(key), (str, list)):
-            signals[param] = title[key]
-            title[key] = {"expr": param}
-    params = [*shape.get("params", []), *({"name": p, "value": ""} for p in signals)]
-    return {**shape, "title": title, "params": params}, signals
+    """Turn the title text of the chart and of each view it composes into params (values returned)."""
+    signals: dict[str, object] = {}
+
+    def walk(view: dict, path: str) -> dict:
+        view = dict(view)
+        title = view.get("title")
+        if title is not None:
+            title = {"text": title} if isinstance(title, (str, list)) else dict(title)
+            for key in TITLE_KEYS:
+                if isinstance(title.get(key), (str, list)):
+                    name = f"labcdn_{'title' if key == 'text' else key}{path}"
+                    signals[name] = title[key]
+                    title[key] = {"expr": name}
+            view["title"] = title
+        for key in COMPOSITIONS:
+            if isinstance(view.get(key), list):
+                view[key] = [walk(v, f"{path}_{key}{i}") if isinstance(v, dict) else v
+                             for i, v in enumerate(view[key])]
+        return view
+
+    shape = walk(shape, "")
+    if signals:
+        shape["params"] = [*shape.get("params", []), *({"name": n, "value": ""} for n in signals)]
+    return shape, signals
 
 
 def _rename(node, names: dict[str, str]):
