@@ -7,9 +7,16 @@ rows) and gives each copy rule, tier and routing the same colour everywhere.
 
 from __future__ import annotations
 
+import html
+import re
+import subprocess
+from functools import lru_cache
+
 import altair as alt
 import numpy as np
 import polars as pl
+
+from labcdn.charts import templates
 
 RULE_COLORS = {"none": "#7f7f7f", "popularity": "#1f77b4", "uniform": "#ff7f0e"}
 TIER_COLORS = {"ram": "#2ca02c", "flash": "#1f77b4", "storage": "#9467bd", "outside": "#d62728"}
@@ -217,3 +224,103 @@ def explorer(servers: pl.DataFrame, tiers: pl.DataFrame, title: str) -> alt.VCon
     """
     return alt.vconcat(server_profile(servers, "state", title=title, palette=STATE_COLORS),
                        tier_shares(tiers, title="Tiered site: traffic per tier")).resolve_scale(color="independent")
+
+
+def _order(values, palette: dict) -> tuple:
+    present = set(values)
+    return tuple([k for k in palette if k in present] + sorted(present - set(palette)))
+
+
+@lru_cache(maxsize=8)
+def _explorer_template(states: tuple) -> dict:
+    """:func:`explorer`'s spec for these failure states (rows of zeros, filled in by :func:`explorer_spec`)."""
+    servers = pl.DataFrame({"state": list(states), "utilisation": [0.0] * len(states)})
+    tiers = pl.DataFrame({"tier": list(TIER_COLORS), "traffic_share": 0.0, "stored_tb": 0.0, "files": 0})
+    return explorer(servers, tiers, "").to_dict(validate=False)
+
+
+def explorer_spec(servers: pl.DataFrame, tiers: pl.DataFrame, title: str) -> templates.Spec:
+    """:func:`explorer`'s chart, filled into a spec built once per set of failure states (for the live panel).
+
+    Same arguments and the same chart as :func:`explorer`; only the data rows and the title change
+    from one call to the next, so no Altair object is built.
+    """
+    if set(tiers["tier"]) != set(TIER_COLORS):
+        raise ValueError(f"tiers must have one row per tier {list(TIER_COLORS)}; got {tiers['tier'].to_list()}")
+    template = _explorer_template(_order(servers["state"], STATE_COLORS))
+    tier_rows = tiers.select("tier", pl.col("traffic_share").round(4), pl.col("stored_tb").round(3), "files")
+    spec = templates.fill(template, [ranked(servers, "state"), tier_rows])
+    return templates.nested(spec, {"vconcat": 0}, title=title)
+
+
+class Diagram:
+    """A Graphviz diagram drawn by Debian's ``dot`` when displayed: inline SVG (no network), alt text as plain text.
+
+    Parameters
+    ----------
+    source : str
+        The ``dot`` source.
+    alt : str
+        What the diagram shows, in words (the SVG's ``aria-label`` and the plain-text output).
+    """
+
+    def __init__(self, source: str, alt: str):
+        self.source = source
+        self.alt = alt
+
+    def svg(self) -> str:
+        """The SVG as ``dot`` draws it, without the XML prolog and comments."""
+        try:
+            done = subprocess.run(["dot", "-Tsvg"], input=self.source, capture_output=True, text=True, check=True)
+        except FileNotFoundError as exc:
+            raise RuntimeError("Graphviz's dot is not installed: `apt-get install graphviz` (make test does)") from exc
+        except subprocess.CalledProcessError as exc:
+            raise ValueError(f"dot rejected the diagram: {exc.stderr.strip()}") from exc
+        return re.sub(r"<!--.*?-->", "", re.sub(r"^.*?(?=<svg\b)", "", done.stdout, count=1, flags=re.S), flags=re.S)
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        svg = self.svg().replace(">", f' role="img" aria-label="{html.escape(self.alt)}"'
+                                      ' style="max-width:100%;height:auto">', 1)
+        return {"text/html": f'<div class="labcdn-diagram graphviz">{svg}</div>', "text/plain": self.alt}
+
+
+def tier_diagram(types: pl.DataFrame, specs: dict, stated: float) -> Diagram:
+    """The tiered site as a diagram: each server type's RAM and disks, with the share of the traffic each serves.
+
+    Parameters
+    ----------
+    types : polars.DataFrame
+        :func:`labcdn.replication.server_types` (``type, servers, traffic_share, ram_share, stored_tb``).
+    specs : dict
+        Server type name → :class:`labcdn.replication.ServerType` (NIC, storage and RAM per server).
+    stated : float
+        The share of traffic from RAM under the book's stated reading of the source
+        (:func:`labcdn.replication.what_ram_serves`), drawn as a note beside the model's.
+    """
+    lines = ['digraph tiers {', '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.25, ranksep=0.5, fontsize=11];',
+             '  node [shape=box, style="rounded,filled", fillcolor="#f8f9fa", fontsize=11];',
+             '  edge [fontsize=10, color="#555555", arrowsize=0.6];',
+             '  requests [label="requests\\n(all of the site\'s traffic)", shape=oval, fillcolor="#ffffff"];']
+    ram_total = 0.0
+    for row in types.iter_rows(named=True):
+        kind, spec = row["type"], specs[row["type"]]
+        ram = row["traffic_share"] * row["ram_share"]
+        disk = row["traffic_share"] - ram
+        ram_total += ram
+        disks = "flash disks" if kind == "flash" else "hard disks"
+        lines += [
+            f'  subgraph cluster_{kind} {{ label="{row["servers"]} {kind} servers: {spec.nic_gbps:.0f} Gbps NIC, '
+            f'{spec.storage_tb:.0f} TB each"; style=rounded; color="{TIER_COLORS[kind]}";',
+            f'    {kind}_ram [label="RAM (page cache)\\n{spec.ram_gb:.0f} GB each", fillcolor="#d8f0d8", '
+            f'color="{TIER_COLORS["ram"]}"];',
+            f'    {kind}_disk [label="{disks}\\n{row["stored_tb"]:.1f} TB held", shape=cylinder]; }}',
+            f'  requests -> {kind}_ram [label="{ram:.0%}", penwidth={0.8 + 6 * ram:.2f}, color="{TIER_COLORS["ram"]}", '
+            f'fontcolor="{TIER_COLORS["ram"]}"];',
+            f'  requests -> {kind}_disk [label="{disk:.0%}", penwidth={0.8 + 6 * disk:.2f}];',
+        ]
+    lines += [f'  note [shape=note, fillcolor="#ffffff", fontsize=10, label="RAM: {ram_total:.0%} of the traffic '
+              f'in this model\\n(the book\'s stated reading of the source: {stated:.0%})"];',
+              '  requests -> note [style=invis];', '}']
+    summary = ", ".join(f"{r['type']} servers: {r['traffic_share'] * r['ram_share']:.0%} from RAM, "
+                        f"{r['traffic_share'] * (1 - r['ram_share']):.0%} from disk" for r in types.iter_rows(named=True))
+    return Diagram("\n".join(lines), f"The tiered site: requests go to RAM or disk on each server type ({summary}).")
