@@ -204,8 +204,6 @@ _FIRST, _DIAGRAM, _DEAD, _RAW = ("first picture", "diagrams", "controls that cha
 PENDING: dict[str, frozenset[str]] = {
     "notebooks/01_popularity": frozenset({_FIRST, _DIAGRAM, _DEAD}),
     "notebooks/02_prediction": frozenset({_FIRST, _DIAGRAM, _DEAD}),
-    "notebooks/04_replication": frozenset({_FIRST, _DIAGRAM, _DEAD}),
-    "notebooks/05_serving": frozenset({_RAW, _FIRST, _DEAD}),
     "notebooks/06_balancing": frozenset({_RAW, _FIRST, _DIAGRAM, _DEAD}),
     "notebooks/07_scheduling": frozenset({_FIRST, _DIAGRAM, _DEAD}),
     "notebooks/08_operations": frozenset({_FIRST, _DEAD}),
