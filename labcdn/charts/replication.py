@@ -82,9 +82,9 @@ def server_profile(frame: pl.DataFrame, by: str = "copy_rule", *, references: pl
               scale=alt.Scale(domainMin=0) if ymax is None else alt.Scale(domain=[0, ymax]))
     lines = alt.Chart(data).mark_line(interpolate="step-after").encode(
         x=x, y=y, color=color, tooltip=[by, "rank", alt.Tooltip("utilisation:Q", format=".3f")])
-    saturated = alt.Chart(pl.DataFrame({"utilisation": [1.0], "label": ["saturated"]})).mark_rule(
-        color="black", strokeDash=[2, 2]).encode(y="utilisation:Q")
-    layers = [saturated, lines]
+    saturated = alt.Chart(pl.DataFrame({"utilisation": [1.0], "label": ["saturated"]}))
+    layers = [saturated.mark_rule(color="black", strokeDash=[2, 2]).encode(y="utilisation:Q"),
+              saturated.mark_text(align="left", x=4, dy=-6).encode(y="utilisation:Q", text="label:N"), lines]
     if references is not None:
         refs = references.with_columns(pl.col("utilisation").round(4))
         layers.append(alt.Chart(refs).mark_rule(strokeDash=[6, 3], color="#d62728").encode(
@@ -133,11 +133,17 @@ def balls_into_bins(frame: pl.DataFrame) -> alt.LayerChart:
                         pl.col("theory").round(3))
     x = alt.X("bins:Q", title="servers n (log)", scale=alt.Scale(type="log"))
     color = alt.Color("d:N", title="choices d", scale=alt.Scale(scheme="category10"))
-    model = alt.Chart(data).mark_line(point=alt.OverlayMarkDef(filled=True, size=60)).encode(
-        x=x, y=alt.Y("excess:Q", title="max load − mean (requests)"), color=color,
-        tooltip=["bins", "d", alt.Tooltip("excess:Q", format=".2f"), alt.Tooltip("theory:Q", format=".2f")])
-    theory = alt.Chart(data).mark_line(strokeDash=[5, 3]).encode(x=x, y="theory:Q", color=color)
-    return alt.layer(model, theory).properties(
+    dash = alt.StrokeDash("source:N", title=None, scale=alt.Scale(domain=["model", "theory (leading terms)"],
+                                                                  range=[[1, 0], [5, 3]]),
+                          legend=alt.Legend(symbolType="stroke", symbolStrokeColor="black"))
+    tooltip = ["bins", "d", alt.Tooltip("excess:Q", format=".2f"), alt.Tooltip("theory:Q", format=".2f")]
+    y = alt.Y("excess:Q", title="max load − mean (requests)")
+    model = alt.Chart(data).mark_line().encode(x=x, y=y, color=color, strokeDash=dash).transform_calculate(
+        source="'model'")
+    points = alt.Chart(data).mark_point(filled=True, size=60).encode(x=x, y=y, color=color, tooltip=tooltip)
+    theory = alt.Chart(data).mark_line().encode(x=x, y="theory:Q", color=color, strokeDash=dash).transform_calculate(
+        source="'theory (leading terms)'")
+    return alt.layer(model, points, theory).properties(
         width=WIDTH, height=HEIGHT, title="Balls into bins: model (solid) and theory (dashed)")
 
 
@@ -158,15 +164,17 @@ def ram_titles(frame: pl.DataFrame, band: tuple[float, float] = (0.10, 0.20), bi
                            "ram_share": np.round(np.bincount(group, weights=traffic * ram, minlength=bins)
                                                  / np.where(weight > 0, weight, 1.0), 4)})
     data = pl.DataFrame({"title_share": (np.arange(1, n + 1) / n).round(4),
-                         "all_traffic": np.cumsum(traffic).round(4), "from_ram": np.cumsum(traffic * ram).round(4),
+                         "all traffic": np.cumsum(traffic).round(4), "from RAM": np.cumsum(traffic * ram).round(4),
                          "ram_share": ram.round(4)})
     x = alt.X("title_share:Q", title="titles, most watched first (share of catalogue)", axis=alt.Axis(format="%"),
               scale=alt.Scale(domain=[0, 1]))
-    shade = alt.Chart(pl.DataFrame({"lo": [band[0]], "hi": [band[1]]})).mark_rect(
-        color="#2ca02c", opacity=0.15).encode(x="lo:Q", x2="hi:Q")
-    curves = alt.Chart(data).transform_fold(["all_traffic", "from_ram"], as_=["traffic", "share"]).mark_line().encode(
+    published = alt.Chart(pl.DataFrame({"lo": [band[0]], "hi": [band[1]],
+                                        "text": [f"published: {band[0]:.0%}–{band[1]:.0%} of titles"]}))
+    shade = published.mark_rect(color="#2ca02c", opacity=0.15).encode(x="lo:Q", x2="hi:Q")
+    shade_label = published.mark_text(align="left", dx=3, y=8, color="#2ca02c").encode(x="hi:Q", text="text:N")
+    curves = alt.Chart(data).transform_fold(["all traffic", "from RAM"], as_=["traffic", "share"]).mark_line().encode(
         x=x, y=alt.Y("share:Q", title="cumulative share of all traffic", axis=alt.Axis(format="%")),
-        color=alt.Color("traffic:N", title=None, scale=alt.Scale(domain=["all_traffic", "from_ram"],
+        color=alt.Color("traffic:N", title=None, scale=alt.Scale(domain=["all traffic", "from RAM"],
                                                                    range=["#7f7f7f", "#2ca02c"])),
         tooltip=[alt.Tooltip("title_share:Q", format=".1%"), alt.Tooltip("share:Q", format=".1%"), "traffic:N"])
     y = alt.Y("ram_share:Q", title="share of the title's traffic from RAM", axis=alt.Axis(format="%"))
@@ -174,11 +182,17 @@ def ram_titles(frame: pl.DataFrame, band: tuple[float, float] = (0.10, 0.20), bi
         x=x, y=y, tooltip=[alt.Tooltip("title_share:Q", format=".1%"), alt.Tooltip("ram_share:Q", format=".1%")])
     line = alt.Chart(binned).mark_line(color="black", point=True).encode(
         x=x, y=y, tooltip=[alt.Tooltip("ram_share:Q", format=".1%", title=f"traffic-weighted, per 1/{bins}")])
-    half = alt.Chart(pl.DataFrame({"ram_share": [0.5]})).mark_rule(strokeDash=[4, 3], color="gray").encode(
-        y="ram_share:Q")
+    half = alt.Chart(pl.DataFrame({"ram_share": [0.5], "text": ["half"]}))
+    half = alt.layer(half.mark_rule(strokeDash=[4, 3], color="gray").encode(y="ram_share:Q"),
+                     half.mark_text(align="right", x=296, dy=-6, color="gray").encode(y="ram_share:Q", text="text:N"))
+    line_label = alt.Chart(binned.head(1).with_columns(text=pl.lit(f"traffic-weighted, per 1/{bins}"))).mark_text(
+        align="left", dx=8, dy=-4).encode(x=x, y=y, text="text:N")
+    dots_label = alt.Chart(pl.DataFrame({"text": ["dots: one per title"]})).mark_text(
+        align="right", x=296, y=8, color="#2ca02c").encode(text="text:N")
     size = {"width": 300, "height": 220}
-    return alt.hconcat(alt.layer(shade, curves).properties(title="Traffic by title", **size),
-                       alt.layer(shade, dots, half, line).properties(title="Served from RAM, per title", **size))
+    return alt.hconcat(alt.layer(shade, shade_label, curves).properties(title="Traffic by title", **size),
+                       alt.layer(shade, dots, half, line, line_label, dots_label).properties(
+                           title="Served from RAM, per title", **size))
 
 
 def tier_shares(frame: pl.DataFrame, title: str = "Which tier carries the traffic") -> alt.HConcatChart:
