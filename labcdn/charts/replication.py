@@ -311,9 +311,10 @@ def tier_diagram(types: pl.DataFrame, specs: dict, stated: float) -> Diagram:
         The share of traffic from RAM under the book's stated reading of the source
         (:func:`labcdn.replication.what_ram_serves`), drawn as a note beside the model's.
     """
-    lines = ['digraph tiers {', '  graph [rankdir=LR, bgcolor="transparent", nodesep=0.25, ranksep=0.5, fontsize=11];',
-             '  node [shape=box, style="rounded,filled", fillcolor="#f8f9fa", fontsize=11];',
-             '  edge [fontsize=10, color="#555555", arrowsize=0.6];',
+    lines = ['digraph tiers {',
+             '  graph [rankdir=TB, bgcolor="transparent", nodesep=0.3, ranksep=0.45, fontsize=11, fontname="sans-serif"];',
+             '  node [shape=box, style="rounded,filled", fillcolor="#f8f9fa", fontsize=11, fontname="sans-serif"];',
+             '  edge [fontsize=10, color="#555555", arrowsize=0.6, fontname="sans-serif"];',
              '  requests [label="requests\\n(all of the site\'s traffic)", shape=oval, fillcolor="#ffffff"];']
     ram_total = 0.0
     for row in types.iter_rows(named=True):
@@ -323,18 +324,19 @@ def tier_diagram(types: pl.DataFrame, specs: dict, stated: float) -> Diagram:
         ram_total += ram
         disks = "flash disks" if kind == "flash" else "hard disks"
         lines += [
-            f'  subgraph cluster_{kind} {{ label="{row["servers"]} {kind} servers: {spec.nic_gbps:.0f} Gbps NIC, '
-            f'{spec.storage_tb:.0f} TB each"; style=rounded; color="{TIER_COLORS[kind]}";',
+            f'  subgraph cluster_{kind} {{ label="{row["servers"]} {kind} servers\\n{spec.nic_gbps:.0f} Gbps NIC, '
+            f'{spec.storage_tb:.0f} TB each"; labelloc=b; style=rounded; color="{TIER_COLORS[kind]}";',
             f'    {kind}_ram [label="RAM (page cache)\\n{spec.ram_gb:.0f} GB each", fillcolor="#d8f0d8", '
             f'color="{TIER_COLORS["ram"]}"];',
-            f'    {kind}_disk [label="{disks}\\n{row["stored_tb"]:.1f} TB held", shape=cylinder]; }}',
+            f'    {kind}_disk [label="{disks}\\n{row["stored_tb"]:.1f} TB held", shape=cylinder];',
+            f'    {kind}_ram -> {kind}_disk [style=invis]; }}',
             f'  requests -> {kind}_ram [label="{ram:.0%}", penwidth={0.8 + 6 * ram:.2f}, color="{TIER_COLORS["ram"]}", '
             f'fontcolor="{TIER_COLORS["ram"]}"];',
             f'  requests -> {kind}_disk [label="{disk:.0%}", penwidth={0.8 + 6 * disk:.2f}];',
         ]
     lines += [f'  note [shape=note, fillcolor="#ffffff", fontsize=10, label="RAM: {ram_total:.0%} of the traffic '
               f'in this model\\n(the book\'s stated reading of the source: {stated:.0%})"];',
-              '  requests -> note [style=invis];', '}']
+              f'  {types["type"][-1]}_disk -> note [style=invis];', '}']
     summary = ", ".join(f"{r['type']} servers: {r['traffic_share'] * r['ram_share']:.0%} from RAM, "
                         f"{r['traffic_share'] * (1 - r['ram_share']):.0%} from disk" for r in types.iter_rows(named=True))
     return Diagram("\n".join(lines), f"The tiered site: requests go to RAM or disk on each server type ({summary}).")
