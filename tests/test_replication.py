@@ -523,12 +523,15 @@ def test_explorer_spec_draws_the_explorer_chart(fail):
     work = R.workload(d)
     numbers, servers = R.explore(d, work, fail=fail)
     tiers = R.tier_shares(d, work)
-    title = f"usable {numbers['usable_fraction']:.2f}"
-    fast = rep_charts.explorer_spec(servers, tiers, title).to_dict()
-    slow = rep_charts.explorer(servers, tiers, title).to_dict()
+    states = ["intact", "failed"] if fail else ["intact"]
+    labels = pl.DataFrame({"state": states, "text": [f"usable {numbers['usable_fraction']:.2f}", "after"][:len(states)]})
+    fast = rep_charts.explorer_spec(servers, tiers, labels).to_dict()
+    slow = rep_charts.explorer(servers, tiers, labels).to_dict()
     assert vlc.vegalite_to_svg(fast) == vlc.vegalite_to_svg(slow)
-    other = rep_charts.explorer_spec(servers.with_columns(pl.col("utilisation") * 0.5), tiers, title).to_dict()
+    other = rep_charts.explorer_spec(servers.with_columns(pl.col("utilisation") * 0.5), tiers, labels).to_dict()
     assert vlc.vegalite_to_svg(other) != vlc.vegalite_to_svg(fast)  # the data are filled in, not the template's
+    with pytest.raises(ValueError, match="one row per state"):
+        rep_charts.explorer_spec(servers, tiers, labels.reverse() if fail else labels.clear())
 
 
 def test_tier_diagram_shows_the_models_shares():

@@ -92,11 +92,16 @@ def server_profile(frame: pl.DataFrame, by: str = "copy_rule", *, references: pl
         layers.append(alt.Chart(refs).mark_text(align="right", dy=-6, x=width - 4, color="#d62728").encode(
             y="utilisation:Q", text="label:N"))
     if labels is not None:
-        order = list(dict.fromkeys(labels[by].to_list()))
-        rows = labels.with_columns(ypix=pl.col(by).replace_strict(order, [14 + 16 * i for i in range(len(order))]))
+        rows = _label_rows(labels, by)
         layers.append(alt.Chart(rows).mark_text(align="right", x=width - 4, fontSize=12).encode(
             y=alt.Y("ypix:Q", scale=None), text="text:N", color=color))
     return alt.layer(*layers).properties(width=width, height=height, title=title)
+
+
+def _label_rows(labels: pl.DataFrame, by: str) -> pl.DataFrame:
+    """:func:`server_profile`'s text lines: one per ``by`` value, 16 px apart from the top."""
+    order = list(dict.fromkeys(labels[by].to_list()))
+    return labels.with_columns(ypix=pl.col(by).replace_strict(order, [14 + 16 * i for i in range(len(order))]))
 
 
 def capacity_vs_storage(frame: pl.DataFrame) -> alt.HConcatChart:
@@ -230,13 +235,17 @@ def failure_profiles(frame: pl.DataFrame) -> alt.HConcatChart:
     return alt.hconcat(*panels).resolve_scale(y="shared")
 
 
-def explorer(servers: pl.DataFrame, tiers: pl.DataFrame, title: str) -> alt.VConcatChart:
+EXPLORER_TITLE = "Utilisation per server, busiest first"
+
+
+def explorer(servers: pl.DataFrame, tiers: pl.DataFrame, labels: pl.DataFrame) -> alt.VConcatChart:
     """The widget's view: the cluster's per-server utilisation above the tiered site's traffic per tier.
 
     ``servers``: ``state, utilisation`` per live server (``state``: intact / failed);
-    ``tiers``: :func:`labcdn.replication.tier_shares`.
+    ``tiers``: :func:`labcdn.replication.tier_shares`; ``labels``: ``state, text``, one line of
+    numbers per state, drawn in the state's colour at the top right of the cluster's chart.
     """
-    return alt.vconcat(server_profile(servers, "state", title=title, palette=STATE_COLORS),
+    return alt.vconcat(server_profile(servers, "state", labels=labels, title=EXPLORER_TITLE, palette=STATE_COLORS),
                        tier_shares(tiers, title="Tiered site: traffic per tier")).resolve_scale(color="independent")
 
 
@@ -250,21 +259,25 @@ def _explorer_template(states: tuple) -> dict:
     """:func:`explorer`'s spec for these failure states (rows of zeros, filled in by :func:`explorer_spec`)."""
     servers = pl.DataFrame({"state": list(states), "utilisation": [0.0] * len(states)})
     tiers = pl.DataFrame({"tier": list(TIER_COLORS), "traffic_share": 0.0, "stored_tb": 0.0, "files": 0})
-    return explorer(servers, tiers, "").to_dict(validate=False)
+    labels = pl.DataFrame({"state": list(states), "text": [""] * len(states)})
+    return explorer(servers, tiers, labels).to_dict(validate=False)
 
 
-def explorer_spec(servers: pl.DataFrame, tiers: pl.DataFrame, title: str) -> templates.Spec:
+def explorer_spec(servers: pl.DataFrame, tiers: pl.DataFrame, labels: pl.DataFrame) -> templates.Spec:
     """:func:`explorer`'s chart, filled into a spec built once per set of failure states (for the live panel).
 
-    Same arguments and the same chart as :func:`explorer`; only the data rows and the title change
-    from one call to the next, so no Altair object is built.
+    Same arguments and the same chart as :func:`explorer`; only the data rows change from one call to
+    the next, so no Altair object is built, and the live view can apply them as a changeset.
     """
     if set(tiers["tier"]) != set(TIER_COLORS):
         raise ValueError(f"tiers must have one row per tier {list(TIER_COLORS)}; got {tiers['tier'].to_list()}")
-    template = _explorer_template(_order(servers["state"], STATE_COLORS))
+    states = _order(servers["state"], STATE_COLORS)
+    if tuple(labels["state"]) != states:
+        raise ValueError(f"labels must have one row per state, in the order {list(states)}; "
+                         f"got {labels['state'].to_list()}")
+    template = _explorer_template(states)
     tier_rows = tiers.select("tier", pl.col("traffic_share").round(4), pl.col("stored_tb").round(3), "files")
-    spec = templates.fill(template, [ranked(servers, "state"), tier_rows])
-    return templates.nested(spec, {"vconcat": 0}, title=title)
+    return templates.fill(template, [ranked(servers, "state"), tier_rows, _label_rows(labels, "state")])
 
 
 class Diagram:
