@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from browser import OfflineGuard, jupyter_lab, run_all, trust
+from browser import ACTIVE_NOTEBOOK, OfflineGuard, jupyter_lab, run_all, shutdown_kernels, trust
 from conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -29,7 +29,7 @@ def test_chapter_readable_before_run_all(browser, lab, artifacts):
     guard = OfflineGuard()
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     guard.attach(page)
-    page.goto(f"{url}/lab/tree/{UNRUN}?token={token}", wait_until="domcontentloaded")
+    page.goto(f"{url}/lab/tree/{UNRUN}?reset&token={token}", wait_until="domcontentloaded")
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=120_000)
     page.wait_for_function(
         "() => document.querySelectorAll('.jp-OutputArea-output .labcdn-chart').length > 0"
@@ -69,10 +69,10 @@ def test_every_panel_redraws_after_run_all(browser, lab, artifacts, chapter):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     guard.attach(page)
     t0 = time.perf_counter()
-    page.goto(f"{url}/lab/tree/{chapter}?token={token}", wait_until="domcontentloaded")
+    page.goto(f"{url}/lab/tree/{chapter}?reset&token={token}", wait_until="domcontentloaded")
     run_all(page, timeout_ms=600_000)
     ran = time.perf_counter() - t0
-    panels = page.locator(".jp-OutputArea-output > .widget-vbox").filter(has=page.locator(VIEW))
+    panels = page.locator(f"{ACTIVE_NOTEBOOK} .jp-OutputArea-output > .widget-vbox").filter(has=page.locator(VIEW))
     n = panels.count()
     still = []
     for i in range(n):
@@ -103,6 +103,7 @@ def test_every_panel_redraws_after_run_all(browser, lab, artifacts, chapter):
     page.screenshot(path=str(artifacts / f"lab-{chapter.removesuffix('.ipynb')}.png"))
     print(f"{chapter}: Run All in {ran:.1f} s; {n} panels")
     page.close()
+    shutdown_kernels(url, token)
     assert n > 0, f"{chapter}: no live panel found after Run All"
     assert still == [], f"{chapter}: panels {still} of {n} did not redraw after a move"
     assert guard.blocked == [], f"JupyterLab page tried to reach the network: {guard.blocked}"

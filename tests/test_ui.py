@@ -7,6 +7,7 @@ import ipywidgets as widgets
 import numpy as np
 import polars as pl
 import pytest
+import vl_convert as vlc
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,8 +23,8 @@ def line(a: float, title: str = "sine") -> alt.Chart:
 
 
 def test_split_spec_names_datasets_by_position_so_new_rows_keep_the_shape():
-    one, data_one = split_spec(line(1.0).to_dict())
-    two, data_two = split_spec(line(2.0).to_dict())
+    one, data_one, _ = split_spec(line(1.0).to_dict())
+    two, data_two, _ = split_spec(line(2.0).to_dict())
     assert one == two  # Altair's names are row hashes; the split's are positions
     assert list(data_one) == ["d0"] and data_one != data_two
     assert one["data"] == {"name": "d0"} and "datasets" not in one
@@ -32,7 +33,7 @@ def test_split_spec_names_datasets_by_position_so_new_rows_keep_the_shape():
 def test_split_spec_renames_every_reference_in_a_layered_chart():
     base = line(1.0)
     dots = alt.Chart(pl.DataFrame({"x": [3], "y": [0.5]})).mark_point().encode(x="x", y="y")
-    shape, datasets = split_spec((base + dots).to_dict())
+    shape, datasets, _ = split_spec((base + dots).to_dict())
     text = str(shape)
     assert sorted(datasets) == ["d0", "d1"]
     assert "data-" not in text  # no Altair hash name is left anywhere
@@ -43,19 +44,35 @@ def test_split_spec_renames_every_reference_in_a_layered_chart():
 def test_split_spec_keeps_every_row(values):
     frame = pl.DataFrame({"v": values, "i": range(len(values))})
     spec = alt.Chart(frame).mark_point().encode(x="i", y="v").to_dict()
-    _, datasets = split_spec(spec)
+    _, datasets, _ = split_spec(spec)
     assert list(spec["datasets"].values()) == list(datasets.values())
+
+
+def test_split_spec_moves_the_title_into_params_and_still_compiles():
+    shape, datasets, signals = split_spec(line(1.0, title="52.0 Gbps, bottleneck: NIC").to_dict())
+    again, _, other = split_spec(line(1.0, title="70.0 Gbps, bottleneck: CPU").to_dict())
+    assert shape == again and signals != other
+    assert signals == {"labcdn_title": "52.0 Gbps, bottleneck: NIC"}
+    assert shape["title"] == {"text": {"expr": "labcdn_title"}}
+    vega = vlc.vegalite_to_vega({**shape, "datasets": datasets})  # Vega-Lite accepts the shape
+    assert "labcdn_title" in {s["name"] for s in vega["signals"]}
+    with_subtitle = line(1.0).properties(title=alt.TitleParams(["two", "lines"], subtitle="sub")).to_dict()
+    shape, _, signals = split_spec(with_subtitle)
+    assert signals == {"labcdn_title": ["two", "lines"], "labcdn_subtitle": "sub"}
+    vlc.vegalite_to_vega({**shape, "datasets": split_spec(with_subtitle)[1]})
 
 
 def test_live_chart_sends_only_the_data_when_the_shape_is_unchanged():
     chart = LiveChart(line(1.0))
     assert "labcdn-chart" in chart.fallback and "<svg" in chart.fallback  # readable before the kernel runs
     changes = []
-    chart.observe(lambda c: changes.append(c["name"]), names=["spec", "datasets"])
-    chart.show(line(2.0))
+    chart.observe(lambda c: changes.append(c["name"]), names=["spec", "datasets", "signals"])
+    assert chart.show(line(2.0)) is False
     assert changes == ["datasets"]
-    chart.show(line(2.0, title="another title"))
-    assert changes == ["datasets", "spec"]  # same rows, new shape
+    assert chart.show(line(2.0, title="another title")) is False
+    assert changes == ["datasets", "signals"]  # same rows (equal, not sent), new title, same shape
+    assert chart.show(line(2.0).mark_point()) is True
+    assert changes[-2:] == ["spec", "signals"]  # new shape (a point mark), title back to "sine"
 
 
 def test_live_chart_refuses_what_is_not_a_chart():
@@ -73,7 +90,7 @@ def test_live_chart_answers_the_front_ends_request_for_vega():
     chart._on_msg(chart, {"type": "vega-runtime"}, [])
     (content, buffers), = sent
     assert content == {"type": "vega-runtime"}
-    assert buffers[0] is vega_runtime() and b"vegaEmbed" in buffers[0]
+    assert buffers[0] == vega_runtime() and b"vegaEmbed" in buffers[0]
     assert b"https://" not in buffers[0][:2000]  # a bundle, not a loader that fetches from a CDN
 
 

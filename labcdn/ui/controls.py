@@ -77,7 +77,7 @@ def live(
         t0 = time.perf_counter()
         result = draw(**{name: control.value for name, control in controls.items()})
         t1 = time.perf_counter()
-        show(result)
+        reshaped = show(result)
         t2 = time.perf_counter()
         if log:
             record = {
@@ -87,6 +87,7 @@ def live(
                 "model_s": t1 - t0,
                 "chart_s": t2 - t1,
                 "render_s": 0.0,
+                "reshaped": bool(reshaped),  # a LiveChart rebuilt its view (the spec changed, not just data)
             }
             with open(log, "a", encoding="utf-8") as fh:
                 fh.write(json.dumps(record) + "\n")

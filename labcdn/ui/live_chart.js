@@ -1,7 +1,7 @@
 // labcdn's live chart (anywidget front end): one Vega view per panel, kept between redraws.
 //
-// A redraw from the kernel changes the `datasets` trait (and `spec` only when the chart's shape
-// changes). With an unchanged spec the view gets a changeset per dataset and reruns: no Vega-Lite
+// A redraw from the kernel changes the `datasets` and `signals` (title) traits, and `spec` only when
+// the chart's shape changes. With an unchanged spec the view gets a changeset per dataset and reruns: no Vega-Lite
 // compile, no new view, no output area cleared and refilled. Vega comes from the kernel, once per
 // page, as vl-convert's bundle in a custom message (never from the network), so the saved widget
 // state stays small. Until it arrives (or with no kernel at all, before Run All) the panel shows
@@ -54,13 +54,16 @@ function render({ model, el }) {
   let queued = false;
 
   const draw = async () => {
+    const started = performance.now();
     const spec = model.get("spec");
     const datasets = model.get("datasets");
     const key = JSON.stringify(spec);
+    const signals = model.get("signals") || {};
     if (view && key === shape) {
       for (const [name, values] of Object.entries(datasets)) {
         view.change(name, view.changeset().remove(() => true).insert(structuredClone(values)));
       }
+      for (const [name, value] of Object.entries(signals)) view.signal(name, value);
       await view.runAsync();
     } else {
       const next = document.createElement("div");
@@ -72,10 +75,13 @@ function render({ model, el }) {
       host.replaceChildren(next);
       view = result.view;
       finalize = result.finalize;
+      for (const [name, value] of Object.entries(signals)) view.signal(name, value);
+      await view.runAsync();
       shape = key;
       fallback.remove();
     }
     el.dataset.redraws = String(Number(el.dataset.redraws || 0) + 1);
+    el.dataset.drawMs = (performance.now() - started).toFixed(1); // read by benchmarks/bench_sliders.py
   };
 
   const schedule = () => {
@@ -96,6 +102,7 @@ function render({ model, el }) {
   };
   model.on("change:spec", schedule);
   model.on("change:datasets", schedule);
+  model.on("change:signals", schedule);
   model.on("change:fallback", onFallback);
   vegaRuntime(model).then(
     (rt) => {
@@ -107,6 +114,7 @@ function render({ model, el }) {
   return () => {
     model.off("change:spec", schedule);
     model.off("change:datasets", schedule);
+    model.off("change:signals", schedule);
     model.off("change:fallback", onFallback);
     if (finalize) finalize();
   };
