@@ -143,3 +143,17 @@ def test_live_panel_disables_the_controls_that_do_not_apply():
     assert not c.disabled
     with pytest.raises(ValueError, match=r"applies names \['nope'\], which are not controls"):
         ui.live({"c": c}, lambda c: line(c), applies={"nope": lambda v: True})
+
+
+def test_live_chart_is_busy_while_the_panel_recomputes():
+    a = ui.slider(1.0, 0.5, 3.0, 0.5, "a")
+    views, seen = [], []
+
+    def draw(a):
+        seen.extend(v.busy for v in views)  # the panel's view, once it exists
+        return line(a)
+
+    views.append(ui.live({"a": a}, draw).children[-1])
+    assert seen == [] and views[0].busy is False
+    a.value = 2.0
+    assert seen == [True] and views[0].busy is False

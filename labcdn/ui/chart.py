@@ -142,6 +142,8 @@ class LiveChart(anywidget.AnyWidget):
     datasets = traitlets.Dict().tag(sync=True)
     signals = traitlets.Dict().tag(sync=True)
     fallback = traitlets.Unicode("").tag(sync=True)
+    #: True while the kernel recomputes; the front end dims the chart and says "updating…" if it lasts > 80 ms.
+    busy = traitlets.Bool(False).tag(sync=True)
 
     def __init__(self, chart: alt.TopLevelMixin, **kwargs):
         super().__init__(**kwargs)

@@ -92,9 +92,15 @@ def live(
         t0 = time.perf_counter()
         values = {name: control.value for name, control in controls.items()}
         enable(values)
-        result = draw(**values)
-        t1 = time.perf_counter()
-        reshaped = show(result)
+        if isinstance(view, LiveChart):
+            view.busy = True  # sent at once: a slow draw shows a progress note within ~100 ms
+        try:
+            result = draw(**values)
+            t1 = time.perf_counter()
+            reshaped = show(result)
+        finally:
+            if isinstance(view, LiveChart):
+                view.busy = False
         t2 = time.perf_counter()
         if log:
             record = {

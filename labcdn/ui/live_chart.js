@@ -37,14 +37,36 @@ function vegaRuntime(model) {
   });
 }
 
+// A slow redraw dims the chart and says so; the 80 ms delay keeps fast ones from flickering.
+const STYLE = `
+.labcdn-live-chart { position: relative; }
+.labcdn-live-chart .labcdn-live-busy { position: absolute; top: 4px; right: 8px; font: 12px sans-serif;
+  color: #444; background: #fffc; padding: 1px 6px; border-radius: 3px; opacity: 0; pointer-events: none; }
+.labcdn-live-chart.labcdn-busy .labcdn-live-busy { opacity: 1; transition: opacity 0s 80ms; }
+.labcdn-live-chart.labcdn-busy .labcdn-live-view { opacity: 0.45; transition: opacity 0s 80ms; }
+`;
+
+function addStyle() {
+  if (document.getElementById("labcdn-live-chart-style")) return;
+  const style = document.createElement("style");
+  style.id = "labcdn-live-chart-style";
+  style.textContent = STYLE;
+  document.head.appendChild(style);
+}
+
 function render({ model, el }) {
+  addStyle();
   el.classList.add("labcdn-live-chart");
+  const busy = document.createElement("div");
+  busy.className = "labcdn-live-busy";
+  busy.textContent = "updating…";
+  busy.setAttribute("role", "status");
   const fallback = document.createElement("div");
   fallback.className = "labcdn-live-fallback";
   fallback.innerHTML = model.get("fallback");
   const host = document.createElement("div");
   host.className = "labcdn-live-view";
-  el.append(fallback, host);
+  el.append(fallback, host, busy);
 
   let view = null;
   let finalize = null;
@@ -97,6 +119,7 @@ function render({ model, el }) {
       });
   };
 
+  const onBusy = () => el.classList.toggle("labcdn-busy", Boolean(model.get("busy")));
   const onFallback = () => {
     fallback.innerHTML = model.get("fallback");
   };
@@ -104,6 +127,7 @@ function render({ model, el }) {
   model.on("change:datasets", schedule);
   model.on("change:signals", schedule);
   model.on("change:fallback", onFallback);
+  model.on("change:busy", onBusy);
   vegaRuntime(model).then(
     (rt) => {
       runtime = rt;
@@ -116,6 +140,7 @@ function render({ model, el }) {
     model.off("change:datasets", schedule);
     model.off("change:signals", schedule);
     model.off("change:fallback", onFallback);
+    model.off("change:busy", onBusy);
     if (finalize) finalize();
   };
 }
