@@ -69,7 +69,7 @@ def test_a_changing_note_changes_only_the_charts_data():
     curves = _grid().filter((pl.col("era") == "2016") & (pl.col("quality") == 0.0))
     specs = [pop_charts.efficiency_curves(curves, target=0.9, x_domain=[0, 1], note=f"ratio {r}").to_dict()
              for r in (0.29, 0.31)]
-    (shape0, data0), (shape1, data1) = (split_spec(spec) for spec in specs)
+    (shape0, data0, _), (shape1, data1, _) = (split_spec(spec) for spec in specs)
     assert shape0 == shape1 and data0 != data1
     assert [layer["mark"]["type"] for layer in specs[0]["layer"]] == ["line", "rule", "text", "text"]
 
@@ -77,7 +77,7 @@ def test_a_changing_note_changes_only_the_charts_data():
 def test_fill_days_note_is_data_so_the_panels_chart_keeps_its_shape():
     days = pl.DataFrame({"day": [1, 2], "method": ["ewma"] * 2, "efficiency": [0.7, 0.8], "churn": [0.0, 0.1]})
     specs = [cache_charts.fill_days(days, y_domain=[0, 1], note=n).to_dict() for n in ("ewma 75.00%", "ewma 75.01%")]
-    (shape0, data0), (shape1, data1) = (split_spec(spec) for spec in specs)
+    (shape0, data0, _), (shape1, data1, _) = (split_spec(spec) for spec in specs)
     assert shape0 == shape1 and data0 != data1
     assert [layer["mark"]["type"] if isinstance(layer["mark"], str) else layer["mark"]["type"]
             for layer in specs[0]["layer"]] == ["line", "text"]
