@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from browser import OfflineGuard, jupyter_lab, run_all, trust
+from browser import ACTIVE_NOTEBOOK, OfflineGuard, jupyter_lab, run_all, shutdown_kernels, trust
 from conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -29,7 +29,7 @@ def test_chapter_readable_before_run_all(browser, lab, artifacts):
     guard = OfflineGuard()
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     guard.attach(page)
-    page.goto(f"{url}/lab/tree/{UNRUN}?token={token}", wait_until="domcontentloaded")
+    page.goto(f"{url}/lab/tree/{UNRUN}?reset&token={token}", wait_until="domcontentloaded")
     page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=120_000)
     page.wait_for_function(
         "() => document.querySelectorAll('.jp-OutputArea-output .labcdn-chart').length > 0"
@@ -43,6 +43,8 @@ def test_chapter_readable_before_run_all(browser, lab, artifacts):
     n = charts.count()
     empty = [i for i in range(n) if charts.nth(i).locator("svg path, svg .mark-group, img").count() == 0]
     reprs = page.locator(".jp-OutputArea-output pre", has_text="VBox(children=").count()
+    # The live panel, from its saved widget state: the LiveChart shows its first draw (no kernel has run).
+    panel_charts = page.locator(".labcdn-live-chart .labcdn-live-fallback .labcdn-chart svg").count()
     page.locator(".jp-OutputArea-output .labcdn-chart").first.screenshot(
         path=str(artifacts / "lab-unrun-chart.png")
     )
@@ -50,6 +52,7 @@ def test_chapter_readable_before_run_all(browser, lab, artifacts):
     assert n > 0, f"{UNRUN}: no chart outputs found before Run All"
     assert empty == [], f"{UNRUN}: charts {empty} of {n} show no picture before Run All"
     assert reprs == 0, f"{UNRUN}: {reprs} widget panels show as VBox(children=...) text"
+    assert panel_charts >= 1, f"{UNRUN}: the live panel shows no chart before Run All"
     assert guard.blocked == [], guard.blocked
 
 
@@ -69,10 +72,10 @@ def test_every_panel_redraws_after_run_all(browser, lab, artifacts, chapter):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     guard.attach(page)
     t0 = time.perf_counter()
-    page.goto(f"{url}/lab/tree/{chapter}?token={token}", wait_until="domcontentloaded")
+    page.goto(f"{url}/lab/tree/{chapter}?reset&token={token}", wait_until="domcontentloaded")
     run_all(page, timeout_ms=600_000)
     ran = time.perf_counter() - t0
-    panels = page.locator(".jp-OutputArea-output > .widget-vbox").filter(has=page.locator(VIEW))
+    panels = page.locator(f"{ACTIVE_NOTEBOOK} .jp-OutputArea-output > .widget-vbox").filter(has=page.locator(VIEW))
     n = panels.count()
     still = []
     for i in range(n):
@@ -103,6 +106,7 @@ def test_every_panel_redraws_after_run_all(browser, lab, artifacts, chapter):
     page.screenshot(path=str(artifacts / f"lab-{chapter.removesuffix('.ipynb')}.png"))
     print(f"{chapter}: Run All in {ran:.1f} s; {n} panels")
     page.close()
+    shutdown_kernels(url, token)
     assert n > 0, f"{chapter}: no live panel found after Run All"
     assert still == [], f"{chapter}: panels {still} of {n} did not redraw after a move"
     assert guard.blocked == [], f"JupyterLab page tried to reach the network: {guard.blocked}"
