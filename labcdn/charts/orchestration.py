@@ -128,15 +128,19 @@ def sweep_waits(sweep: pl.DataFrame, limits: pl.DataFrame) -> alt.LayerChart:
         width=WIDTH, height=HEIGHT, title="Job wait as the cell grows")
 
 
-def unschedulable(metrics: pl.DataFrame, recorded: int) -> alt.LayerChart:
+def unschedulable(metrics: pl.DataFrame, recorded: int, x_max: float | None = None) -> alt.LayerChart:
     """Pods never placed per run and workload, beside the pods the trace recorded as Pending.
 
-    ``metrics``: :func:`labcdn.orchestration.replay`'s ``metrics``.
+    ``metrics``: :func:`labcdn.orchestration.replay`'s ``metrics``; an ``inflate`` column, if
+    any (:func:`labcdn.orchestration.panels.inflation`), is kept for a slider to filter on.
+    ``x_max``: the x axis' upper end (fixed, so a slider moves the bars, not the axis).
     """
+    grid = ["inflate"] if "inflate" in metrics.columns else []
     data = (metrics.filter((pl.col("metric") == "unschedulable_tasks") & (pl.col("workload") != "all"))
-            .select("run", "workload", pl.col("value").cast(pl.Int64).alias("pods")))
+            .select(*grid, "run", "workload", pl.col("value").cast(pl.Int64).alias("pods")))
+    scale = alt.Scale() if x_max is None else alt.Scale(domain=[0, x_max])
     bars = alt.Chart(data).mark_bar().encode(
-        x=alt.X("pods:Q", title="pods never placed", stack=True),
+        x=alt.X("pods:Q", title="pods never placed", stack=True, scale=scale),
         y=alt.Y("run:N", title=None, sort=RUN_COLORS.domain),
         color=alt.Color("workload:N", scale=alt.Scale(domain=["batch", "service"], range=["#bab0ac", "#54a24b"]),
                         title="pod class"),
@@ -152,21 +156,25 @@ TRACE_METRICS = {"gpu_used": "GPU in use", "cpu_used": "CPU in use", "frag_gpu":
                  "frag_cpu": "free CPU fragmented"}
 
 
-def trace_timeline(timeline: pl.DataFrame) -> alt.Chart:
+def trace_timeline(timeline: pl.DataFrame, x_max: float | None = None) -> alt.Chart:
     """Utilisation and fragmentation as the trace's pods arrive, one panel per measure.
 
     ``timeline``: :func:`labcdn.orchestration.replay`'s ``timeline``; the x axis is the
-    GPU asked for by the pods arrived so far, as a share of the cluster's GPUs.
+    GPU asked for by the pods arrived so far, as a share of the cluster's GPUs. An
+    ``inflate`` column, if any (:func:`labcdn.orchestration.panels.inflation`), is kept for
+    a slider to filter on; ``x_max`` fixes the x axis' upper end.
     """
-    data = (timeline.select("run", pl.col("gpu_asked").round(4), *TRACE_METRICS)
-            .unpivot(index=["run", "gpu_asked"], variable_name="measure", value_name="share")
+    grid = ["inflate"] if "inflate" in timeline.columns else []
+    data = (timeline.select(*grid, "run", pl.col("gpu_asked").round(4), *TRACE_METRICS)
+            .unpivot(index=[*grid, "run", "gpu_asked"], variable_name="measure", value_name="share")
             .with_columns(pl.col("measure").replace_strict(TRACE_METRICS), pl.col("share").round(4)))
+    scale = alt.Scale() if x_max is None else alt.Scale(domain=[0, x_max])
     return (
         alt.Chart(data)
         .mark_line()
         .encode(
             x=alt.X("gpu_asked:Q", title="GPU asked for so far (share of the cluster's GPUs)",
-                    axis=alt.Axis(format="%")),
+                    axis=alt.Axis(format="%"), scale=scale),
             y=alt.Y("share:Q", title=None, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
             color=alt.Color("run:N", scale=RUN_COLORS, title="run"),
             facet=alt.Facet("measure:N", columns=2, sort=list(TRACE_METRICS.values()), title=None),
