@@ -206,8 +206,6 @@ PENDING: dict[str, frozenset[str]] = {
     "notebooks/02_prediction": frozenset({_FIRST, _DIAGRAM, _DEAD}),
     "notebooks/04_replication": frozenset({_FIRST, _DIAGRAM, _DEAD}),
     "notebooks/05_serving": frozenset({_RAW, _FIRST, _DEAD}),
-    "notebooks/06_balancing": frozenset({_RAW, _FIRST, _DIAGRAM, _DEAD}),
-    "notebooks/07_scheduling": frozenset({_FIRST, _DIAGRAM, _DEAD}),
     "notebooks/08_operations": frozenset({_FIRST, _DEAD}),
     "notebooks/09_sweeps": frozenset({_FIRST, _DIAGRAM, _DEAD}),
     "notebooks/10_choosing": frozenset({_FIRST, _DIAGRAM}),

@@ -56,27 +56,51 @@ def drf_shares(allocation: pl.DataFrame, capacity: dict) -> alt.Chart:
                                             title="DRF: dominant shares equalise (solid bars)")
 
 
+WAIT_STATISTICS = {"wait_first_mean": "mean", "wait_first_p90": "90th percentile"}
+
+
+def _waits_data(metrics: pl.DataFrame) -> pl.DataFrame:
+    return (metrics.filter(pl.col("metric").is_in(list(WAIT_STATISTICS)) & (pl.col("workload") != "all"))
+            .with_columns(pl.col("metric").replace_strict(WAIT_STATISTICS), pl.col("value").round(3)))
+
+
 def waits(metrics: pl.DataFrame, title: str = "Wait from a job's arrival to its first task") -> alt.Chart:
     """Mean and 90th-percentile wait to a job's first task, per design and workload.
 
     ``metrics``: :meth:`labcdn.orchestration.Simulation.metrics` of several runs stacked.
     """
-    names = {"wait_first_mean": "mean", "wait_first_p90": "90th percentile"}
-    data = (metrics.filter(pl.col("metric").is_in(list(names)) & (pl.col("workload") != "all"))
-            .with_columns(pl.col("metric").replace_strict(names), pl.col("value").round(3)))
     return (
-        alt.Chart(data, title=title)
+        alt.Chart(_waits_data(metrics), title=title)
         .mark_bar()
         .encode(
             x=alt.X("value:Q", title="wait (s)"),
             y=alt.Y("design:N", title=None, sort=["monolithic", "two_level"]),
             color=alt.Color("design:N", scale=DESIGN_COLORS, legend=None),
             row=alt.Row("workload:N", title=None),
-            column=alt.Column("metric:N", title=None, sort=list(names.values())),
+            column=alt.Column("metric:N", title=None, sort=list(WAIT_STATISTICS.values())),
             tooltip=["design", "workload", "metric", alt.Tooltip("value:Q", format=".3f")],
         )
         .properties(width=200, height=50)
     )
+
+
+class LiveWaits:
+    """:func:`waits` for a live control: built once, then each redraw only swaps the data and the title.
+
+    Building an Altair chart from encodings costs tens of milliseconds; a slider move
+    changes only the numbers. The spec is the same as :func:`waits`'s.
+    """
+
+    def __init__(self):
+        self._built: alt.Chart | None = None
+
+    def __call__(self, metrics: pl.DataFrame, title: str) -> alt.Chart:
+        """The same chart as ``waits(metrics, title)``."""
+        if self._built is None:
+            self._built = waits(metrics, title)
+        out = self._built.copy(deep=False)
+        out.data, out.title = _waits_data(metrics), title
+        return out
 
 
 def _limits_layer(limits: pl.DataFrame, y_top: float):
@@ -156,6 +180,32 @@ TRACE_METRICS = {"gpu_used": "GPU in use", "cpu_used": "CPU in use", "frag_gpu":
                  "frag_cpu": "free CPU fragmented"}
 
 
+def _timeline_data(timeline: pl.DataFrame) -> pl.DataFrame:
+    grid = ["inflate"] if "inflate" in timeline.columns else []
+    return (timeline.select(*grid, "run", pl.col("gpu_asked").round(4), *TRACE_METRICS)
+            .unpivot(index=[*grid, "run", "gpu_asked"], variable_name="measure", value_name="share")
+            .with_columns(pl.col("measure").replace_strict(TRACE_METRICS), pl.col("share").round(4)))
+
+
+class LiveTimeline:
+    """:func:`trace_timeline` for a live control: built once per x range, then each redraw swaps the data.
+
+    ``LiveTimeline()(timeline, title, x_max)`` gives the spec of
+    ``trace_timeline(timeline, x_max).properties(title=title)``.
+    """
+
+    def __init__(self):
+        self._built: dict[float | None, alt.Chart] = {}
+
+    def __call__(self, timeline: pl.DataFrame, title: str, x_max: float | None = None) -> alt.Chart:
+        """The same chart as ``trace_timeline(timeline, x_max).properties(title=title)``."""
+        if x_max not in self._built:
+            self._built[x_max] = trace_timeline(timeline, x_max)
+        out = self._built[x_max].copy(deep=False)
+        out.data, out.title = _timeline_data(timeline), title
+        return out
+
+
 def trace_timeline(timeline: pl.DataFrame, x_max: float | None = None) -> alt.Chart:
     """Utilisation and fragmentation as the trace's pods arrive, one panel per measure.
 
@@ -164,13 +214,9 @@ def trace_timeline(timeline: pl.DataFrame, x_max: float | None = None) -> alt.Ch
     ``inflate`` column, if any (:func:`labcdn.orchestration.panels.inflation`), is kept for
     a slider to filter on; ``x_max`` fixes the x axis' upper end.
     """
-    grid = ["inflate"] if "inflate" in timeline.columns else []
-    data = (timeline.select(*grid, "run", pl.col("gpu_asked").round(4), *TRACE_METRICS)
-            .unpivot(index=[*grid, "run", "gpu_asked"], variable_name="measure", value_name="share")
-            .with_columns(pl.col("measure").replace_strict(TRACE_METRICS), pl.col("share").round(4)))
     scale = alt.Scale() if x_max is None else alt.Scale(domain=[0, x_max])
     return (
-        alt.Chart(data)
+        alt.Chart(_timeline_data(timeline))
         .mark_line()
         .encode(
             x=alt.X("gpu_asked:Q", title="GPU asked for so far (share of the cluster's GPUs)",
