@@ -197,14 +197,17 @@ def herd(frame: pl.DataFrame, title: str = "Requests at each backend") -> alt.Ch
 def ccdf(frame: pl.DataFrame) -> alt.Chart:
     """Complementary distribution of response time, one line per algorithm, log-log.
 
-    ``frame``: ``algorithm, ms, tail`` (share of requests slower than ``ms``).
+    ``frame``: ``algorithm, ms, tail`` (share of requests slower than ``ms``). The axes span the
+    whole frame, so a slider that filters it (a grid from ``grid_slider.precompute``) keeps them fixed.
     """
+    x = [float(frame["ms"].min()), float(frame["ms"].max())]
+    y = [float(frame["tail"].min()), 1.0]
     return (
         alt.Chart(frame, title="Share of requests slower than t")
         .mark_line(clip=True)
         .encode(
-            x=alt.X("ms:Q", title="t (ms, log)", scale=alt.Scale(type="log", domain=[3, 10000])),
-            y=alt.Y("tail:Q", title="share slower (log)", scale=alt.Scale(type="log", domain=[1e-4, 1])),
+            x=alt.X("ms:Q", title="t (ms, log)", scale=alt.Scale(type="log", domain=x, nice=True)),
+            y=alt.Y("tail:Q", title="share slower (log)", scale=alt.Scale(type="log", domain=y)),
             color=_algorithm(frame),
             tooltip=["algorithm", alt.Tooltip("ms:Q", format=".1f"), "tail"],
         )
