@@ -30,13 +30,15 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from browser import CHROMIUM, CHROMIUM_ARGS, OfflineGuard, jupyter_lab, run_all, trust  # noqa: E402
+from browser import ACTIVE_NOTEBOOK, CHROMIUM, CHROMIUM_ARGS, OfflineGuard, jupyter_lab, run_all, trust  # noqa: E402
 
 from labcdn.ui.controls import TIMINGS_ENV  # noqa: E402
 
 RESULTS = HERE / "results" / "sliders.csv"
 SETTLE_MS = 150
 MOVE_TIMEOUT_MS = 30_000
+# What a panel redraws: labcdn.ui.live's LiveChart (a chart), HTML (a table or text) or Output area.
+VIEW = ".labcdn-live-chart, .widget-html, .widget-output"
 
 # One move, timed in the page: the key event on the focused handle -> the Output area's last DOM change.
 ARM_JS = """
@@ -55,7 +57,7 @@ async ([output, settle, limit]) => {
     await new Promise(r => setTimeout(r, 10));
     const now = performance.now();
     if (b.t0 !== null && b.last !== null && now - b.last >= settle
-        && output.querySelector('.labcdn-chart svg, .jp-RenderedVegaLite svg, img, pre, table')) break;
+        && output.querySelector('.labcdn-live-view svg, .labcdn-chart svg, img, pre, table')) break;
     if (b.t0 === null || now - b.t0 > limit) break;
   }
   b.obs.disconnect();
@@ -96,13 +98,11 @@ def bench_chapter(browser, path: Path, moves: int, log_dir: Path) -> list[dict]:
         page.goto(f"{url}/lab/tree/{path.name}?token={token}", wait_until="domcontentloaded")
         run_all(page)
         # Top-level panels: a VBox whose last child is an Output area (ui.live's layout).
-        panels = page.locator(".jp-OutputArea-output > .widget-vbox").filter(
-            has=page.locator(".widget-output")
-        )
+        panels = page.locator(f"{ACTIVE_NOTEBOOK} .jp-OutputArea-output > .widget-vbox").filter(has=page.locator(VIEW))
         for p in range(panels.count()):
             panel = panels.nth(p)
             panel.scroll_into_view_if_needed()
-            output = panel.locator(":scope > .widget-output").first
+            output = panel.locator(VIEW).first
             sliders = panel.locator(".widget-slider")
             for s in range(sliders.count()):
                 slider = sliders.nth(s)

@@ -4,6 +4,7 @@ harmless, and a JupyterLab server on a free loopback port (random token, stopped
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import secrets
@@ -145,14 +146,32 @@ def trust(paths, home: Path) -> None:
     subprocess.run([jupyter, "trust", *map(str, paths)], env=env, check=True, capture_output=True)
 
 
+ACTIVE_NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+
+
+def shutdown_kernels(url: str, token: str) -> int:
+    """Stop every kernel the server runs (a closed page leaves its kernel running); return how many."""
+    headers = {"Authorization": f"token {token}"}
+    with urllib.request.urlopen(urllib.request.Request(f"{url}/api/kernels", headers=headers), timeout=30) as r:
+        kernels = json.load(r)
+    for kernel in kernels:
+        request = urllib.request.Request(f"{url}/api/kernels/{kernel['id']}", headers=headers, method="DELETE")
+        urllib.request.urlopen(request, timeout=60).close()
+    return len(kernels)
+
+
 def run_all(page, timeout_ms: int = 600_000) -> None:
-    """Run every cell of the open notebook from the Run menu and wait until each shows its ``[n]``."""
+    """Run every cell of the open notebook from the Run menu and wait until each shows its ``[n]``.
+
+    Only the notebook in view counts: JupyterLab restores the tabs of its last session (open the page
+    with ``?reset`` to start from none), and a hidden tab's cells never run.
+    """
     page.get_by_text(IDLE).wait_for(timeout=120_000)
     page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
     page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
-    n_code = page.locator(".jp-CodeCell").count()
+    n_code = page.locator(f"{ACTIVE_NOTEBOOK} .jp-CodeCell").count()
     page.wait_for_function(
-        "n => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
+        f"n => [...document.querySelectorAll('{ACTIVE_NOTEBOOK} .jp-CodeCell .jp-InputPrompt')]"
         ".filter(e => /\\[\\d+\\]/.test(e.textContent)).length === n",
         arg=n_code,
         timeout=timeout_ms,

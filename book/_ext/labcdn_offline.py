@@ -15,6 +15,8 @@ to every page, so the vendored bundles live outside ``_static`` (in
   state; the manager is told to load any further module from the book itself.
 - MathJax: ``es5/tex-mml-chtml.js`` and its woff fonts, copied to
   ``_static/labcdn/mathjax`` (``mathjax_path`` in ``_config.yml`` points there).
+- Widget state: a page that displays no widget (the chapters remove their live
+  panels from the book) gets neither the notebook's saved state nor the manager.
 - Build logs: myst-nb writes ``reports/*.err.log`` into the output folder when a
   notebook's execution logs errors; they are for the builder (the log names them),
   not for readers, so they are moved out of the site to ``<outdir>/../reports``.
@@ -86,6 +88,30 @@ def _has_widgets(app, pagename: str) -> bool:
     return "ipywidgets_state" in NbMetadataCollector.get_js_files(app.env, pagename)
 
 
+def _shows_widget(doctree) -> bool:
+    return doctree is not None and any(
+        "application/vnd.jupyter.widget-view+json" in node.astext() for node in doctree.findall(nodes.raw)
+    )
+
+
+def _drop_unused_widget_state(app, pagename, templatename, context, doctree):
+    """A page that displays no widget (its panels are removed from the book) ships no widget state.
+
+    The notebooks save their widget state for JupyterLab, where a chapter opened before Run All shows its
+    panels from it; in the book those cells are removed, and the state (which names modules such as
+    anywidget that the book does not serve) would only make the widget manager fail to load them.
+    """
+    if app.builder.format != "html" or _shows_widget(doctree):
+        return
+    try:
+        from myst_nb.sphinx_ import NbMetadataCollector
+    except ImportError:  # pragma: no cover - myst-nb is a hard dependency of jupyter-book
+        return
+    js_files = NbMetadataCollector.get_js_files(app.env, pagename)
+    for key in [k for k in js_files if k.startswith("ipywidgets")]:
+        del js_files[key]
+
+
 def _on_page(app, pagename, templatename, context, doctree):
     if app.builder.format != "html":
         return
@@ -141,6 +167,8 @@ def _move_build_logs(outdir: Path) -> None:
 def setup(app):
     app.add_config_value("labcdn_vendor_dir", "_vendor", "html")
     app.connect("builder-inited", _check_vendor)
+    # Before myst-nb's own handler (priority 500), which adds the notebook's widget state to the page.
+    app.connect("html-page-context", _drop_unused_widget_state, priority=400)
     app.connect("html-page-context", _on_page)
     app.connect("build-finished", _on_finished)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

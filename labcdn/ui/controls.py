@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import os
@@ -12,7 +13,7 @@ import altair as alt
 import ipywidgets as widgets
 from IPython.display import display
 
-from labcdn.charts.render import spec_html
+from labcdn.ui.chart import LiveChart
 
 # When set (by benchmarks/bench_sliders.py), every redraw appends one JSON line with its time split.
 TIMINGS_ENV = "LABCDN_SLIDER_TIMINGS"
@@ -25,90 +26,84 @@ def live(
     *,
     columns: int = 3,
 ) -> widgets.VBox:
-    """Build a panel of ``controls`` above an output redrawn by ``draw(**values)``.
+    """Build a panel of ``controls`` above a view redrawn by ``draw(**values)``.
 
     Parameters
     ----------
     controls : mapping of str to ipywidgets.ValueWidget
         Keyword name of each parameter → its control.
     draw : callable
-        Called with every control's current value as keyword arguments; whatever
-        it returns (an Altair chart, a polars frame, a string) is displayed.
+        Called with every control's current value as keyword arguments. An Altair chart
+        is shown in a :class:`~labcdn.ui.chart.LiveChart`, whose Vega view the browser
+        updates in place; a string or anything with ``_repr_html_`` (a table) in an
+        ``ipywidgets.HTML``; anything else in an ``ipywidgets.Output``.
     columns : int
         Controls per row.
 
     Returns
     -------
     ipywidgets.VBox
-        The controls in rows, then the output. Display it as the cell's result.
+        The controls in rows, then the view. Display it as the cell's result.
 
     Notes
     -----
-    An Altair chart is turned into the same HTML block as the ``labcdn`` renderer
-    gives (kernel-side SVG), without a second schema validation: the chart builders
-    are validated when the chapter's static twin is displayed.
+    Redraws after the first skip Altair's schema validation: the chart builders are
+    validated by the first draw and when the chapter's static twin is displayed.
     """
-    out = widgets.Output(layout=widgets.Layout(min_height="120px"))
     panel = next(_PANELS)
     log = os.environ.get(TIMINGS_ENV)
+    values = {name: control.value for name, control in controls.items()}
+    first = draw(**values)
+    if isinstance(first, alt.TopLevelMixin):
+        view = LiveChart(first, layout=widgets.Layout(max_width="100%"))
+        show = view.show
+    elif html_of(first) is not None:
+        # A table or text: an HTML widget whose value changes (one state message, no output area plumbing).
+        view = widgets.HTML(html_of(first), layout=widgets.Layout(max_width="100%"))
 
-    def redraw(change=None):
-        t0 = time.perf_counter()
-        values = {name: control.value for name, control in controls.items()}
-        result = draw(**values)
-        t1 = time.perf_counter()
-        if isinstance(result, alt.TopLevelMixin):
-            spec = result.to_dict(validate=False)
-            t2 = time.perf_counter()
-            # The first draw is saved with the notebook: kernel-side SVG, readable anywhere. A redraw after a
-            # move has a live frontend, which renders the spec itself (JupyterLab's bundled Vega-Lite, offline).
-            result = {"text/html": spec_html(spec)} if change is None else browser_bundle(spec)
-            t3 = time.perf_counter()
-        else:
-            t2 = t3 = t1
-        with out:
-            out.clear_output(wait=True)
-            if isinstance(result, tuple):
-                display(result[0], metadata=result[1], raw=True)
-            elif isinstance(result, dict):
-                display(result, raw=True)
-            else:
+        def show(result):
+            view.value = html_of(result) or ""
+    else:
+        view = widgets.Output(layout=widgets.Layout(min_height="120px"))
+
+        def show(result):
+            with view:
+                view.clear_output(wait=True)
                 display(result)
-        t4 = time.perf_counter()
-        if log and change is not None:
+
+        show(first)
+
+    def redraw(change):
+        t0 = time.perf_counter()
+        result = draw(**{name: control.value for name, control in controls.items()})
+        t1 = time.perf_counter()
+        show(result)
+        t2 = time.perf_counter()
+        if log:
             record = {
                 "panel": panel,
                 "draw": getattr(draw, "__name__", "draw"),
                 "control": getattr(change.get("owner"), "description", ""),
                 "model_s": t1 - t0,
                 "chart_s": t2 - t1,
-                "render_s": t3 - t2,
-                "send_s": t4 - t3,
+                "render_s": 0.0,
             }
             with open(log, "a", encoding="utf-8") as fh:
                 fh.write(json.dumps(record) + "\n")
 
     for control in controls.values():
         control.observe(redraw, names="value")
-    redraw()
     items = list(controls.values())
     rows = [widgets.HBox(items[i : i + columns]) for i in range(0, len(items), columns)]
-    return widgets.VBox([*rows, out], layout=widgets.Layout(max_width="100%"))
+    return widgets.VBox([*rows, view], layout=widgets.Layout(max_width="100%"))
 
 
-VEGALITE_MIME = "application/vnd.vegalite.v5+json"
-EMBED_OPTIONS = {"renderer": "svg", "actions": False}
-
-
-def browser_bundle(spec: dict) -> tuple[dict, dict]:
-    """A display bundle (data, metadata) that a live frontend renders in the browser, no SVG in the kernel.
-
-    JupyterLab 4 bundles a Vega-Lite 5 renderer (no network needed). Altair's specs use
-    no Vega-Lite 6 feature, so only the schema URL changes.
-    """
-    spec = {**spec, "$schema": "https://vega.github.io/schema/vega-lite/v5.json"}
-    plain = f"<Vega-Lite chart{': ' + str(spec['title']) if isinstance(spec.get('title'), str) else ''}>"
-    return {VEGALITE_MIME: spec, "text/plain": plain}, {VEGALITE_MIME: {"embed_options": EMBED_OPTIONS}}
+def html_of(result) -> str | None:
+    """The HTML a panel shows for a non-chart ``result`` (a string or anything with ``_repr_html_``)."""
+    if isinstance(result, str):
+        return f"<pre>{html.escape(result)}</pre>"
+    method = getattr(result, "_repr_html_", None)
+    return method() if callable(method) else None
 
 
 def slider(value, low, high, step, description, *, continuous=True, fmt=None):
