@@ -11,6 +11,7 @@ import altair as alt
 import polars as pl
 
 from labcdn.balancing.algorithms import ALGORITHMS
+from labcdn.charts.captions import caption, caption_rows
 
 PALETTE = ["#4c78a8", "#9ecae9", "#e45756", "#ff9da6", "#b279a2", "#bab0ac", "#54a24b", "#f58518", "#eeca3b",
            "#72b7b2"]
@@ -87,28 +88,34 @@ def panel(frame: pl.DataFrame, title: str) -> alt.HConcatChart:
 
 
 class LivePanel:
-    """:func:`panel` for a live control: built once per set of algorithms, then each redraw only swaps the data.
+    """:func:`panel` under a caption, for a live control: built once per set of algorithms, then each redraw
+    only swaps the rows.
 
-    Building an Altair chart from encodings costs tens of milliseconds (schema
-    lookups); a redraw after a slider move changes only the numbers and the title,
-    so the chart is copied from the one built for the same algorithms and given the
-    new rows. The spec is the same as :func:`panel`'s.
+    Building an Altair chart from encodings costs tens of milliseconds; a redraw after a slider move changes
+    only the numbers and the caption (the settings shown), so the chart is copied from the one built for the
+    same algorithms and given the new rows. The caption is data (:func:`labcdn.charts.captions.caption`),
+    so the spec's shape stays fixed and a live view updates in place.
     """
 
-    def __init__(self):
-        self._built: dict[tuple[str, ...], alt.HConcatChart] = {}
+    TITLE = "Response time by algorithm"
 
-    def __call__(self, frame: pl.DataFrame, title: str) -> alt.HConcatChart:
-        """The same chart as ``panel(frame, title)``."""
+    def __init__(self):
+        self._built: dict[tuple[str, ...], alt.VConcatChart] = {}
+
+    def __call__(self, frame: pl.DataFrame, text: str) -> alt.VConcatChart:
+        """The same chart as ``alt.vconcat(caption(text, WIDTH), panel(frame, LivePanel.TITLE))``."""
         key = tuple(sorted(set(frame["algorithm"].to_list())))
         if key not in self._built:
-            self._built[key] = panel(frame, title)
+            self._built[key] = alt.vconcat(caption(text, WIDTH), panel(frame, self.TITLE))
         built = self._built[key]
-        left, right = (c.copy(deep=False) for c in built.hconcat)
-        left.data, left.title = _long_statistics(frame, ["algorithm"]), title
+        top, body = (c.copy(deep=False) for c in built.vconcat)
+        left, right = (c.copy(deep=False) for c in body.hconcat)
+        top.data = caption_rows(text)
+        left.data = _long_statistics(frame, ["algorithm"])
         right.data = frame.select("algorithm", "failed")
+        body.hconcat = [left, right]
         out = built.copy(deep=False)
-        out.hconcat = [left, right]
+        out.vconcat = [top, body]
         return out
 
 

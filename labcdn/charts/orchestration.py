@@ -16,6 +16,8 @@ import altair as alt
 import polars as pl
 from IPython.display import HTML
 
+from labcdn.charts.captions import caption, caption_rows
+
 WIDTH = 420
 HEIGHT = 250
 K8S = "#4c78a8"
@@ -85,21 +87,24 @@ def waits(metrics: pl.DataFrame, title: str = "Wait from a job's arrival to its 
 
 
 class LiveWaits:
-    """:func:`waits` for a live control: built once, then each redraw only swaps the data and the title.
+    """:func:`waits` under a caption, for a live control: built once, then each redraw only swaps the rows.
 
-    Building an Altair chart from encodings costs tens of milliseconds; a slider move
-    changes only the numbers. The spec is the same as :func:`waits`'s.
+    Building an Altair chart from encodings costs tens of milliseconds; a slider move changes only the
+    numbers and the caption, which is data (:func:`labcdn.charts.captions.caption`), so the spec's shape
+    stays fixed and a live view updates in place.
     """
 
     def __init__(self):
-        self._built: alt.Chart | None = None
+        self._built: alt.VConcatChart | None = None
 
-    def __call__(self, metrics: pl.DataFrame, title: str) -> alt.Chart:
-        """The same chart as ``waits(metrics, title)``."""
+    def __call__(self, metrics: pl.DataFrame, text: str) -> alt.VConcatChart:
+        """The same chart as ``alt.vconcat(caption(text, WIDTH), waits(metrics))``."""
         if self._built is None:
-            self._built = waits(metrics, title)
+            self._built = alt.vconcat(caption(text, WIDTH), waits(metrics))
+        top, body = (c.copy(deep=False) for c in self._built.vconcat)
+        top.data, body.data = caption_rows(text), _waits_data(metrics)
         out = self._built.copy(deep=False)
-        out.data, out.title = _waits_data(metrics), title
+        out.vconcat = [top, body]
         return out
 
 
@@ -188,21 +193,24 @@ def _timeline_data(timeline: pl.DataFrame) -> pl.DataFrame:
 
 
 class LiveTimeline:
-    """:func:`trace_timeline` for a live control: built once per x range, then each redraw swaps the data.
+    """:func:`trace_timeline` under a caption, for a live control: built once per x range, then each redraw
+    only swaps the rows (the caption is data, so the spec's shape stays fixed).
 
-    ``LiveTimeline()(timeline, title, x_max)`` gives the spec of
-    ``trace_timeline(timeline, x_max).properties(title=title)``.
+    ``LiveTimeline()(timeline, text, x_max)`` gives the spec of
+    ``alt.vconcat(caption(text, WIDTH), trace_timeline(timeline, x_max))``.
     """
 
     def __init__(self):
-        self._built: dict[float | None, alt.Chart] = {}
+        self._built: dict[float | None, alt.VConcatChart] = {}
 
-    def __call__(self, timeline: pl.DataFrame, title: str, x_max: float | None = None) -> alt.Chart:
-        """The same chart as ``trace_timeline(timeline, x_max).properties(title=title)``."""
+    def __call__(self, timeline: pl.DataFrame, text: str, x_max: float | None = None) -> alt.VConcatChart:
+        """The same chart as ``alt.vconcat(caption(text, WIDTH), trace_timeline(timeline, x_max))``."""
         if x_max not in self._built:
-            self._built[x_max] = trace_timeline(timeline, x_max)
+            self._built[x_max] = alt.vconcat(caption(text, WIDTH), trace_timeline(timeline, x_max))
+        top, body = (c.copy(deep=False) for c in self._built[x_max].vconcat)
+        top.data, body.data = caption_rows(text), _timeline_data(timeline)
         out = self._built[x_max].copy(deep=False)
-        out.data, out.title = _timeline_data(timeline), title
+        out.vconcat = [top, body]
         return out
 
 
