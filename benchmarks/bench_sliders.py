@@ -5,11 +5,13 @@
 
 For each chapter: start JupyterLab (loopback, free port, random token; stopped by its PID), open the
 notebook in Debian's chromium (playwright, no network), Run All, then for each ``labcdn.ui.live`` panel and
-each slider in it press ArrowRight/ArrowLeft on the focused handle ``--moves`` times (alternating, so the
-value stays near its default). End to end is measured inside the page: from the key event to the last DOM
-change of the panel's Output area (settled: no further change for 150 ms). The kernel side logs its own split
-(``labcdn.ui.controls.TIMINGS_ENV``): model (the notebook's ``draw``, model and chart object), chart (spec),
-render (SVG by vl-convert), and the rest is transport plus the browser's work.
+each slider in it press ArrowRight on the focused handle ``--moves`` times (ArrowLeft from the top of the
+range), so every move asks for a value the panel has not drawn before. End to end is measured inside the page: from the key event to the last DOM
+change of the panel's view (settled: no further change for 150 ms). The split: model (the notebook's ``draw``:
+model and chart object) and chart (spec and the widget update), logged by the kernel
+(``labcdn.ui.controls.TIMINGS_ENV``); render, the ``LiveChart``'s own time in Vega in the browser; the rest is
+transport (browser → server → kernel and back) and the page's own work. "rebuilt" counts the moves whose chart
+changed shape (spec, not only data), for which the browser built a new Vega view.
 
 Writes ``benchmarks/results/sliders.csv`` and prints a table. Benchmarks assert nothing.
 """
@@ -107,13 +109,20 @@ def bench_chapter(browser, path: Path, moves: int, log_dir: Path) -> list[dict]:
             for s in range(sliders.count()):
                 slider = sliders.nth(s)
                 label = slider.locator(".widget-label").first.inner_text().strip()
+                if slider.locator(".noUi-target[disabled]").count():
+                    print(f"  {path.stem} panel {p}: {label!r} is disabled at the defaults (it does not apply)")
+                    continue
                 handle = slider.locator(".noUi-handle").first
                 before = len(timings.read_text().splitlines())
-                e2e = []
-                for i in range(moves):
-                    at_max = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax")
-                    at_min = handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemin")
-                    key = "ArrowLeft" if at_max or (i % 2 == 1 and not at_min) else "ArrowRight"
+                e2e, browser_ms = [], []
+                # One direction, so every move asks for a value not computed before (a cache in the
+                # notebook's draw cannot answer it); turn back only at the end of the range.
+                key = "ArrowRight"
+                for _ in range(moves):
+                    if handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax"):
+                        key = "ArrowLeft"
+                    elif handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemin"):
+                        key = "ArrowRight"
                     out_el = output.element_handle()
                     page.evaluate(ARM_JS, [out_el])
                     handle.focus()
@@ -121,8 +130,11 @@ def bench_chapter(browser, path: Path, moves: int, log_dir: Path) -> list[dict]:
                     ms = page.evaluate(WAIT_JS, [out_el, SETTLE_MS, MOVE_TIMEOUT_MS])
                     if ms is not None:
                         e2e.append(ms)
+                        drawn = output.get_attribute("data-draw-ms")  # a LiveChart's own time in Vega
+                        if drawn is not None:
+                            browser_ms.append(float(drawn))
                 kernel = [json.loads(line) for line in timings.read_text().splitlines()[before:]]
-                rows.append(summarise(path.stem, p, label, e2e, kernel, moves))
+                rows.append(summarise(path.stem, p, label, e2e, kernel, moves, browser_ms))
                 print(format_row(rows[-1]), flush=True)
         page.close()
         if guard.blocked:
@@ -130,7 +142,9 @@ def bench_chapter(browser, path: Path, moves: int, log_dir: Path) -> list[dict]:
     return rows
 
 
-def summarise(chapter: str, panel: int, label: str, e2e: list[float], kernel: list[dict], moves: int) -> dict:
+def summarise(
+    chapter: str, panel: int, label: str, e2e: list[float], kernel: list[dict], moves: int, browser_ms: list[float]
+) -> dict:
     def median_ms(key: str) -> float:
         return 1e3 * statistics.median(k[key] for k in kernel) if kernel else float("nan")
 
@@ -145,19 +159,21 @@ def summarise(chapter: str, panel: int, label: str, e2e: list[float], kernel: li
         "p95_ms": quantile(e2e, 0.95) if e2e else float("nan"),
         "model_ms": median_ms("model_s"),
         "chart_ms": median_ms("chart_s"),
-        "render_ms": median_ms("render_s"),
+        "render_ms": statistics.median(browser_ms) if browser_ms else median_ms("render_s"),
     }
     row["rest_ms"] = row["p50_ms"] - row["model_ms"] - row["chart_ms"] - row["render_ms"]
+    # Moves after which the browser built a new Vega view (the chart's spec changed, not only its data).
+    row["rebuilt"] = sum(bool(k.get("reshaped")) for k in kernel)
     return row
 
 
-HEADER = f"{'chapter':<16} {'#':>1} {'slider':<34} {'n':>3} {'p50':>7} {'p95':>7} {'model':>7} {'chart':>6} {'render':>6} {'rest':>6}"
+HEADER = f"{'chapter':<16} {'#':>1} {'slider':<34} {'n':>3} {'p50':>7} {'p95':>7} {'model':>7} {'chart':>6} {'render':>6} {'rest':>6} {'rebuilt':>7}"
 
 
 def format_row(r: dict) -> str:
     return (
         f"{r['chapter']:<16} {r['panel']:>1} {r['slider'][:34]:<34} {r['redraws']:>3} {r['p50_ms']:7.0f} "
-        f"{r['p95_ms']:7.0f} {r['model_ms']:7.0f} {r['chart_ms']:6.0f} {r['render_ms']:6.0f} {r['rest_ms']:6.0f}"
+        f"{r['p95_ms']:7.0f} {r['model_ms']:7.0f} {r['chart_ms']:6.0f} {r['render_ms']:6.0f} {r['rest_ms']:6.0f} {r['rebuilt']:7d}"
     )
 
 
@@ -174,7 +190,8 @@ def main(argv: list[str] | None = None, out: Path = RESULTS) -> list[dict]:
     # A SIGTERM (a timeout, a CI cancel) unwinds like an exception, so each JupyterLab is stopped by its PID.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     log_dir = Path(tempfile.mkdtemp(prefix="labcdn-sliders-"))
-    print("times in ms; end to end p50/p95 over the moves; model/chart/render: kernel-side medians")
+    print("times in ms; end to end p50/p95 over the moves; model, chart: kernel-side medians; render: Vega's update"
+          " in the browser; rest: transport and the page; rebuilt: moves that needed a new Vega view")
     print(HEADER, flush=True)
     rows: list[dict] = []
     with sync_playwright() as pw:

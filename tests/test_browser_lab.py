@@ -43,6 +43,8 @@ def test_chapter_readable_before_run_all(browser, lab, artifacts):
     n = charts.count()
     empty = [i for i in range(n) if charts.nth(i).locator("svg path, svg .mark-group, img").count() == 0]
     reprs = page.locator(".jp-OutputArea-output pre", has_text="VBox(children=").count()
+    # The live panel, from its saved widget state: the LiveChart shows its first draw (no kernel has run).
+    panel_charts = page.locator(".labcdn-live-chart .labcdn-live-fallback .labcdn-chart svg").count()
     page.locator(".jp-OutputArea-output .labcdn-chart").first.screenshot(
         path=str(artifacts / "lab-unrun-chart.png")
     )
@@ -50,6 +52,7 @@ def test_chapter_readable_before_run_all(browser, lab, artifacts):
     assert n > 0, f"{UNRUN}: no chart outputs found before Run All"
     assert empty == [], f"{UNRUN}: charts {empty} of {n} show no picture before Run All"
     assert reprs == 0, f"{UNRUN}: {reprs} widget panels show as VBox(children=...) text"
+    assert panel_charts >= 1, f"{UNRUN}: the live panel shows no chart before Run All"
     assert guard.blocked == [], guard.blocked
 
 

@@ -202,10 +202,6 @@ _FIRST, _DIAGRAM, _DEAD, _RAW = ("first picture", "diagrams", "controls that cha
 #: now passes (remove it here). The intro and chapter 3 are converted and pass every check; every page
 #: already passes the overflow, network and mobile-menu checks.
 PENDING: dict[str, frozenset[str]] = {
-    "notebooks/01_popularity": frozenset({_FIRST, _DIAGRAM, _DEAD}),
-    "notebooks/02_prediction": frozenset({_FIRST, _DIAGRAM, _DEAD}),
-    "notebooks/04_replication": frozenset({_FIRST, _DIAGRAM, _DEAD}),
-    "notebooks/05_serving": frozenset({_RAW, _FIRST, _DEAD}),
     "notebooks/08_operations": frozenset({_FIRST, _DEAD}),
     "notebooks/09_sweeps": frozenset({_FIRST, _DIAGRAM, _DEAD}),
     "notebooks/10_choosing": frozenset({_FIRST, _DIAGRAM}),

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from labcdn.popularity import FILES_PER_EPISODE
-from labcdn.popularity.catalogue import CatalogueParams, make_catalogue
+from labcdn.popularity.catalogue import CatalogueParams, make_catalogue, median_title, title_files
 from labcdn.popularity.ladder import LADDER_PATH, LADDER_SCHEMA, SCOPES, load_ladder
 
 LADDER = load_ladder()
@@ -169,3 +169,33 @@ def test_wrong_header_is_line_one(tmp_path):
     path = _corrupt(tmp_path, 1, lambda line: line.replace("bitrate_kbps", "kbps"))
     with pytest.raises(ValueError, match=rf"{path}:1:"):
         load_ladder(path)
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+def test_median_title_has_the_median_file_count(scope):
+    cat = make_catalogue(CatalogueParams(n_titles=120), seed=4)
+    t = median_title(cat, scope)
+    files = cat.files_per_title()[(cat.scope == SCOPES.index(scope)) & ~cat.is_film]
+    assert SCOPES[cat.scope[t]] == scope and not cat.is_film[t]
+    assert abs(cat.files_per_title()[t] - np.median(files)) == np.abs(files - np.median(files)).min()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_title_files_count_every_file_of_the_title(seed):
+    """Per family, files = rungs x packagings x languages, and the families add up to the title's files."""
+    cat = make_catalogue(CatalogueParams(n_titles=30), seed=seed)
+    for t in range(cat.n_titles):
+        f = title_files(cat, t)
+        assert f["files"].sum() == cat.files_per_title()[t]
+        assert (f["rungs"] * f["copies"] * f["languages"] == f["files"]).all()
+        assert set(f.filter(f["kind"] == "video")["languages"]) <= {1}
+        audio = f.filter(f["kind"] == "audio")["languages"]
+        assert audio.max() <= cat.audio_languages[t]
+
+
+def test_title_files_and_median_title_refuse_bad_arguments():
+    cat = make_catalogue(CatalogueParams(n_titles=5), seed=0)
+    with pytest.raises(ValueError, match="title"):
+        title_files(cat, 5)
+    with pytest.raises(ValueError, match="scope"):
+        median_title(cat, "planetary")

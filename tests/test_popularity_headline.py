@@ -19,6 +19,7 @@ from labcdn.popularity import (
     figures,
     file_views,
     make_catalogue,
+    predicted_ranking,
     predicted_study,
     predicted_views,
     sensitivity,
@@ -204,3 +205,25 @@ def test_leaving_families_out_of_an_era():
     assert cat.n_files < full.n_files
     with pytest.raises(ValueError, match="not in the ladder"):
         era("2016").leaving_out(("AV1",)).ladder()
+
+
+@pytest.mark.parametrize("scale", [None, 0.01, 1.0, 30.0])
+def test_predicted_ranking_gives_predicted_study_at_every_target(scale):
+    """Counting and ranking once, then scoring many targets, is the same as a full study per target."""
+    e = era("2016")
+    cat = make_catalogue(replace(e.catalogue, n_titles=40), seed=5, ladder=e.ladder())
+    v = file_views(cat, e.demand)
+    ranking = predicted_ranking(cat, e.demand, sessions_scale=scale, seed=9, views=v)
+    for target in (0.5, 0.77, 0.9, 0.99):
+        kept = ranking.study(target, n_points=11, capacity_fraction=0.2)
+        full = predicted_study(cat, e.demand, target, sessions_scale=scale, seed=9, views=v, n_points=11,
+                               capacity_fraction=0.2)
+        assert kept.curves.equals(full.curves)
+        assert kept._replace(curves=None) == full._replace(curves=None)
+
+
+def test_predicted_ranking_checks_the_target():
+    e = era("2016")
+    cat = make_catalogue(replace(e.catalogue, n_titles=10), seed=0, ladder=e.ladder())
+    with pytest.raises(ValueError, match="target_efficiency"):
+        predicted_ranking(cat, e.demand).study(1.5)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -399,6 +400,26 @@ def test_failure_table_and_compare_at_small_defaults():
     assert uniform["storage_overhead"][0] == pytest.approx(d.uniform_copies - 1)
 
 
+@pytest.mark.parametrize("rule", R.COPY_RULES)
+@pytest.mark.parametrize("routing", R.ROUTINGS)
+def test_explore_is_compares_row_and_server_tables(rule, routing):
+    d = dataclasses.replace(SMALL_DEFAULTS, copy_rule=rule, routing=routing)
+    work = R.workload(d)
+    numbers, servers = R.explore(d, work)
+    row = R.compare(d, work, routings=(routing,)).filter(pl.col("copy_rule") == rule).row(0, named=True)
+    for key in ("usable_fraction", "storage_overhead", "peak_utilisation", "failed_server", "peak_after",
+                "leaving_cluster"):
+        assert numbers[key] == pytest.approx(row[key], abs=1e-12), key
+    intact = R.server_table(d, work)
+    after = R.server_table(d, work, failed=row["failed_server"]).filter(pl.col("alive"))
+    assert servers.filter(pl.col("state") == "intact")["utilisation"].to_list() == pytest.approx(
+        intact["utilisation"].to_list())
+    assert servers.filter(pl.col("state") == "failed")["utilisation"].to_list() == pytest.approx(
+        after["utilisation"].to_list())
+    alone, only = R.explore(d, work, fail=False)
+    assert set(only["state"]) == {"intact"} and "failed_server" not in alone
+
+
 def test_server_table_and_sweeps_are_tidy():
     d = SMALL_DEFAULTS
     work = R.workload(d)
@@ -490,3 +511,43 @@ def test_defaults_are_checked(field, value, match):
         R.scenario(R.ReplicationParams(**{field: value}))
     with pytest.raises(ValueError, match="defaults must be"):
         R.compare({"servers": 3})
+
+
+@pytest.mark.parametrize("fail", [True, False])
+def test_explorer_spec_draws_the_explorer_chart(fail):
+    import vl_convert as vlc
+
+    from labcdn.charts import replication as rep_charts
+
+    d = SMALL_DEFAULTS
+    work = R.workload(d)
+    numbers, servers = R.explore(d, work, fail=fail)
+    tiers = R.tier_shares(d, work)
+    states = ["intact", "failed"] if fail else ["intact"]
+    labels = pl.DataFrame({"state": states, "text": [f"usable {numbers['usable_fraction']:.2f}", "after"][:len(states)]})
+    fast = rep_charts.explorer_spec(servers, tiers, labels).to_dict()
+    slow = rep_charts.explorer(servers, tiers, labels).to_dict()
+    assert vlc.vegalite_to_svg(fast) == vlc.vegalite_to_svg(slow)
+    other = rep_charts.explorer_spec(servers.with_columns(pl.col("utilisation") * 0.5), tiers, labels).to_dict()
+    assert vlc.vegalite_to_svg(other) != vlc.vegalite_to_svg(fast)  # the data are filled in, not the template's
+    with pytest.raises(ValueError, match="one row per state"):
+        rep_charts.explorer_spec(servers, tiers, labels.reverse() if fail else labels.clear())
+
+
+def test_tier_diagram_shows_the_models_shares():
+    from labcdn.charts import replication as rep_charts
+
+    d = SMALL_DEFAULTS
+    work = R.workload(d)
+    types = R.server_types(d, work)
+    specs = {"flash": dataclasses.replace(R.FLASH, ram_gb=d.ram_gb_flash),
+             "storage": dataclasses.replace(R.STORAGE, ram_gb=d.ram_gb_storage)}
+    diagram = rep_charts.tier_diagram(types, specs, R.what_ram_serves())
+    ram = R.tier_shares(d, work)["traffic_share"][0]
+    assert f"RAM: {ram:.0%} of the traffic" in diagram.source
+    assert f"stated reading of the source: {R.what_ram_serves():.0%}" in diagram.source
+    bundle = diagram._repr_mimebundle_()
+    assert bundle["text/html"].startswith('<div class="labcdn-diagram graphviz"><svg')
+    assert 'role="img"' in bundle["text/html"] and bundle["text/plain"] == diagram.alt
+    with pytest.raises(ValueError, match="dot rejected"):
+        rep_charts.Diagram("digraph {", "broken").svg()

@@ -103,10 +103,12 @@ DIAGRAMS = {"05_serving.ipynb": ("request_path", "numa_before", "numa_after"),
 @pytest.mark.parametrize("name", sorted(DIAGRAMS))
 def test_diagrams_are_graphviz_figures_with_captions(name):
     text = _markdown(name)
-    blocks = re.findall(r"```\{graphviz\}\n(:caption: .+?)\n(digraph (\w+) \{.*?)\n```", text, re.S)
+    blocks = re.findall(r"```\{graphviz\}\n((?::\w+:[^\n]*\n)+)\n*(digraph (\w+) \{.*?)\n```", text, re.S)
     assert [b[2] for b in blocks] == list(DIAGRAMS[name])
-    for caption, dot, _ in blocks:
-        assert len(caption) > 80
+    for options, dot, _ in blocks:
+        caption = re.search(r"^:caption: (.+)$", options, re.M)
+        assert caption and len(caption.group(1)) > 80, options
+        assert re.search(r"^:alt: .{20,}$", options, re.M), f"no alt text: {options}"
         assert dot.count("{") == dot.count("}")
 
 

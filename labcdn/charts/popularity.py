@@ -30,24 +30,50 @@ def files_per_title(frame: pl.DataFrame) -> alt.Chart:
     )
 
 
-def efficiency_curves(curves: pl.DataFrame, target: float | None = None):
+def efficiency_curves(curves: pl.DataFrame, target: float | None = None, *, x_domain=None,
+                      note: str | None = None):
     """Caching efficiency against storage for file- and title-level ranking.
 
-    ``curves``: ``ranking, capacity_fraction, efficiency``. A horizontal rule marks
-    the target efficiency when given.
+    ``curves``: ``ranking, capacity_fraction, efficiency``. A horizontal rule, labelled,
+    marks the target efficiency when given. ``x_domain``: the x axis's ``[low, high]``
+    (fixed over a slider's range; default from the data). ``note``: a line of text in the
+    top left corner, drawn from data (a live panel that changes it changes data, not the chart).
     """
+    x_scale = alt.Scale(domain=list(x_domain)) if x_domain is not None else alt.Undefined
     base = alt.Chart(curves).encode(
         x=alt.X("capacity_fraction:Q", title="cache size (share of the catalogue's bytes)",
-                axis=alt.Axis(format="%")),
+                axis=alt.Axis(format="%"), scale=x_scale),
         y=alt.Y("efficiency:Q", title="caching efficiency (bytes from cache ÷ all bytes)",
                 axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         color=alt.Color("ranking:N", scale=RANKING_COLORS, title="ranking by"),
     )
-    layers = [base.mark_line(), base.mark_line(opacity=0).encode(tooltip=["ranking", "capacity_fraction", "efficiency"])]
+    # Channel objects throughout (no shorthand strings or dicts): Altair builds them without a schema
+    # lookup, which keeps the live panel's redraw cheap.
+    layers = [base.mark_line().encode(tooltip=[alt.Tooltip("ranking:N"),
+                                               alt.Tooltip("capacity_fraction:Q", format=".1%"),
+                                               alt.Tooltip("efficiency:Q", format=".1%")])]
     if target is not None:
         rule = pl.DataFrame({"efficiency": [target], "label": [f"target {target:.0%}"]})
-        layers.append(alt.Chart(rule).mark_rule(strokeDash=[4, 3], color="gray").encode(y="efficiency:Q"))
+        layers += [alt.Chart(rule).mark_rule(strokeDash=[4, 3], color="gray").encode(y=alt.Y("efficiency:Q")),
+                   alt.Chart(rule).mark_text(align="right", baseline="top", dy=3, color="gray").encode(
+                       y=alt.Y("efficiency:Q"), x=alt.XValue(WIDTH - 4), text=alt.Text("label:N"))]
+    if note is not None:
+        layers.append(alt.Chart(pl.DataFrame({"note": [note]})).mark_text(align="left", fontSize=13).encode(
+            x=alt.XValue(10), y=alt.YValue(12), text=alt.Text("note:N")))
     return alt.layer(*layers).properties(width=WIDTH, height=HEIGHT, title="Efficiency–storage curves")
+
+
+def _published(published: float, channel: str = "y"):
+    """The published ratio as a dashed red rule with its label."""
+    data = pl.DataFrame({"published": [published], "text": [f"published ~{published}"]})
+    rule = alt.Chart(data).mark_rule(strokeDash=[6, 3], color="#d62728").encode(**{channel: "published:Q"})
+    if channel == "y":
+        text = alt.Chart(data).mark_text(align="left", dx=4, dy=-6, color="#d62728").encode(
+            y="published:Q", x=alt.value(0), text="text:N")
+    else:
+        text = alt.Chart(data).mark_text(align="left", dx=4, baseline="top", color="#d62728").encode(
+            x="published:Q", y=alt.value(0), text="text:N")
+    return [rule, text]
 
 
 def ratio_by_parameter(sweep: pl.DataFrame, parameter: str, title: str, published: float = STORAGE_RATIO):
@@ -67,10 +93,7 @@ def ratio_by_parameter(sweep: pl.DataFrame, parameter: str, title: str, publishe
             tooltip=["value", "ratio", "file_storage_fraction", "title_storage_fraction"],
         )
     )
-    rule = alt.Chart(pl.DataFrame({"ratio": [published]})).mark_rule(strokeDash=[4, 3], color="gray").encode(
-        y="ratio:Q"
-    )
-    return alt.layer(line, rule).properties(width=260, height=200)
+    return alt.layer(line, *_published(published)).properties(width=260, height=200)
 
 
 def within_title(lorenz: pl.DataFrame) -> alt.Chart:
@@ -150,11 +173,7 @@ def waterfall(steps: pl.DataFrame, published: float):
     band = base.mark_rule(strokeWidth=2, color="black").encode(y="p05:Q", y2="p95:Q")
     value = base.mark_text(dy=-10, fontSize=11).encode(y="ratio:Q", text=alt.Text("ratio:Q", format=".2f"))
     source = base.mark_text(dy=14, fontSize=9, color="#444").encode(y=alt.datum(0), text="source_short:N")
-    rule = alt.Chart(pl.DataFrame({"published": [published]})).mark_rule(strokeDash=[6, 3], color="#d62728").encode(
-        y="published:Q")
-    note = alt.Chart(pl.DataFrame({"published": [published], "text": [f"published ~{published}"]})).mark_text(
-        align="left", dx=4, dy=-6, color="#d62728").encode(y="published:Q", x=alt.value(0), text="text:N")
-    return alt.layer(bars, band, value, source, rule, note).properties(
+    return alt.layer(bars, band, value, source, *_published(published)).properties(
         width=WIDTH + 120, height=HEIGHT, title="From today's exact ratio to the grounded 2016 headline")
 
 
@@ -166,32 +185,47 @@ def sensitivity(frame: pl.DataFrame, parameter: str, title: str, published: floa
         x=alt.X("value:Q", title=title, scale=scale),
         y=alt.Y("ratio:Q", title="storage ratio", scale=alt.Scale(domain=[0, 0.6])),
         tooltip=["value", alt.Tooltip("ratio:Q", format=".3f")])
-    rule = alt.Chart(pl.DataFrame({"published": [published]})).mark_rule(strokeDash=[6, 3], color="#d62728").encode(
-        y="published:Q")
-    return alt.layer(line, rule).properties(width=200, height=160)
+    return alt.layer(line, *_published(published)).properties(width=200, height=160)
 
 
 def headline_slider(grid: pl.DataFrame, eras: list[str], qualities: list[float], *, target: float):
-    """Kernel-free: efficiency curves for every (era, prediction quality), picked by a radio and a slider.
+    """Kernel-free: efficiency curves for every (era, prediction quality), picked by a menu and a slider.
 
     ``grid``: ``era, quality, ranking, capacity_fraction, efficiency, ratio``; ``quality`` is
     log10 of the factor on the derived sessions per day, evenly spaced over ``qualities``.
+    Both axes are fixed over the whole grid, so what moves is the curves.
     """
     step = float(qualities[1] - qualities[0]) if len(qualities) > 1 else 1.0
-    era = alt.param(name="era", value=eras[0], bind=alt.binding_radio(options=eras, name="era "))
+    era = alt.param(name="era", value=eras[0], bind=alt.binding_select(options=eras, name="era "))
     quality = alt.param(name="quality", value=0.0, bind=alt.binding_range(
         min=float(qualities[0]), max=float(qualities[-1]), step=step,
         name="prediction quality: log10(sessions counted ÷ derived) "))
     pick = (alt.datum.era == era) & (alt.expr.abs(alt.datum.quality - quality) < step / 2)
+    x_domain = [float(grid["capacity_fraction"].min()), float(grid["capacity_fraction"].max())]
     curves = efficiency_curves(grid.select("era", "quality", "ranking", "capacity_fraction", "efficiency"),
-                               target=target)
+                               target=target, x_domain=x_domain)
     ratio = (grid.group_by("era", "quality", maintain_order=True).agg(pl.col("ratio").first())
              .with_columns(pl.format("storage ratio {}", pl.col("ratio").round(3)).alias("text")))
     label = alt.Chart(ratio).mark_text(align="left", fontSize=13).encode(
         x=alt.value(10), y=alt.value(12), text="text:N").transform_filter(pick)
-    layers = [layer.transform_filter(pick) if i < 2 else layer for i, layer in enumerate(curves.layer)]
+    layers = [layer.transform_filter(pick) if i == 0 else layer for i, layer in enumerate(curves.layer)]
     return alt.layer(*layers, label).add_params(era, quality).properties(
         width=WIDTH, height=HEIGHT, title="Efficiency–storage curves: pick the era and the prediction quality")
+
+
+def episode_files(frame: pl.DataFrame) -> alt.Chart:
+    """Stacked bars: one episode's files by kind, each segment a codec family (``kind, family, files``)."""
+    return (
+        alt.Chart(frame, title="One episode's files, by kind and family")
+        .mark_bar(stroke="white", strokeWidth=0.5)
+        .encode(
+            x=alt.X("sum(files):Q", title="files"),
+            y=alt.Y("kind:N", title=None, sort=["video", "audio", "text"]),
+            color=alt.Color("kind:N", sort=["video", "audio", "text"], title="file kind"),
+            tooltip=["kind", "family", "rungs", "copies", "languages", "files"],
+        )
+        .properties(width=WIDTH, height=110)
+    )
 
 
 def ladder_sensitivity(frame: pl.DataFrame, published: float):
@@ -200,6 +234,4 @@ def ladder_sensitivity(frame: pl.DataFrame, published: float):
         y=alt.Y("without:N", title="2016 ladder without", sort=frame["without"].to_list()),
         x=alt.X("ratio:Q", title="storage ratio, file ÷ title", scale=alt.Scale(domain=[0, 0.6])),
         tooltip=["without", "files_per_global_episode", alt.Tooltip("ratio:Q", format=".3f")])
-    rule = alt.Chart(pl.DataFrame({"published": [published]})).mark_rule(strokeDash=[6, 3], color="#d62728").encode(
-        x="published:Q")
-    return alt.layer(bars, rule).properties(width=WIDTH, height=110)
+    return alt.layer(bars, *_published(published, "x")).properties(width=WIDTH, height=110)

@@ -7,9 +7,12 @@ data stays small and its bytes stable from run to run.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import altair as alt
 import polars as pl
 
+from labcdn.charts import templates
 from labcdn.serving.appliance import NETWORK_LABELS
 
 WIDTH = 440
@@ -57,17 +60,22 @@ def steps(table: pl.DataFrame) -> alt.LayerChart:
                             title="page-daemon stalls"),
         tooltip=tooltip,
     )
-    ticks = alt.Chart(data).mark_tick(color="black", thickness=3, size=34).encode(
-        x=x, y="published_gbps:Q", tooltip=tooltip)
-    band = alt.Chart(data).mark_rule(color="black", opacity=0.5).encode(
-        x=x, y=alt.Y("lo:Q"), y2="hi:Q").transform_calculate(lo="0.9 * datum.published_gbps",
-                                                             hi="1.1 * datum.published_gbps")
+    reference = alt.Scale(domain=["published [1]", "published ±10%"], range=["black", "#8c8c8c"])
+    ticks = alt.Chart(data).mark_tick(thickness=3, size=34).encode(
+        x=x, y="published_gbps:Q", tooltip=tooltip,
+        stroke=alt.Stroke("what:N", scale=reference, title="reference")).transform_calculate(what="'published [1]'")
+    band = alt.Chart(data).mark_rule().encode(
+        x=x, y=alt.Y("lo:Q"), y2="hi:Q", stroke=alt.Stroke("what:N", scale=reference, title="reference"),
+    ).transform_calculate(lo="0.9 * datum.published_gbps", hi="1.1 * datum.published_gbps",
+                          what="'published ±10%'")
     era = pl.DataFrame({"step": [order[order.index("tls")]], "text": ["TLS, 2017 platform →"]}) \
         if "tls" in order else None
     layers = [bars, band, ticks]
     if era is not None:
         layers.append(alt.Chart(era).mark_rule(strokeDash=[4, 3], color="gray").encode(
             x=alt.X("step:N", sort=order, bandPosition=0)))
+        layers.append(alt.Chart(era).mark_text(align="left", dx=3, y=8, color="gray").encode(
+            x=alt.X("step:N", sort=order, bandPosition=0), text="text:N"))
     return alt.layer(*layers).properties(
         width=WIDTH, height=HEIGHT,
         title="Each step of the post: model (bars) against published (ticks, ±10% whiskers)")
@@ -109,12 +117,14 @@ def two_methods(frame: pl.DataFrame) -> alt.LayerChart:
     top = float(max(data["exact"].max(), data["simulation"].max())) * 1.05
     diag = pl.DataFrame({"exact": [0.0, top], "simulation": [0.0, top]})
     line = alt.Chart(diag).mark_line(color="gray", strokeDash=[4, 3]).encode(x="exact:Q", y="simulation:Q")
+    label = alt.Chart(diag.tail(1).with_columns(text=pl.lit("simulation = exact"))).mark_text(
+        align="right", dx=-4, dy=-8, color="gray").encode(x="exact:Q", y="simulation:Q", text="text:N")
     points = alt.Chart(data).mark_point(filled=True, size=60).encode(
         x=alt.X("exact:Q", title="exact solution (Gbps)", scale=alt.Scale(domain=[0, top])),
         y=alt.Y("simulation:Q", title="discrete-event simulation (Gbps)", scale=alt.Scale(domain=[0, top])),
         tooltip=["config", "exact", "simulation", alt.Tooltip("rel_diff:Q", format="+.2%")],
     )
-    return alt.layer(line, points).properties(width=300, height=300,
+    return alt.layer(line, label, points).properties(width=300, height=300,
                                               title="Two methods, one network: every point on the diagonal")
 
 
@@ -136,9 +146,14 @@ def scaling(curves: pl.DataFrame, usl: pl.DataFrame, mark_cpus: int | None = Non
     if peaks.height:
         layers.append(alt.Chart(peaks).mark_rule(strokeDash=[4, 3]).encode(
             x="n_star:Q", color=color, tooltip=["layout", "n_star", "alpha", "beta"]))
+        layers.append(alt.Chart(peaks).mark_text(align="right", dx=-3, y=8).encode(
+            x="n_star:Q", color=color, text="text:N").transform_calculate(
+            text="'USL peak N* = ' + format(datum.n_star, '.1f')"))
     if mark_cpus is not None:
-        mark = pl.DataFrame({"cpus": [mark_cpus]})
+        mark = pl.DataFrame({"cpus": [mark_cpus], "text": [f"the post's machine: {mark_cpus} CPUs"]})
         layers.append(alt.Chart(mark).mark_rule(color="black", opacity=0.4).encode(x="cpus:Q"))
+        layers.append(alt.Chart(mark).mark_text(align="left", dx=3, y=22, color="#555555").encode(
+            x="cpus:Q", text="text:N"))
     return alt.layer(*layers).properties(width=WIDTH, height=HEIGHT,
                                          title="Throughput against CPUs: model (points), USL fit (lines)")
 
@@ -159,15 +174,22 @@ def domain_curves(grid: pl.DataFrame, reference: pl.DataFrame, ceiling: float) -
     x = alt.X("value:Q", title="logical CPUs", scale=alt.Scale(domain=[0, float(grid["value"].max())]))
     y = alt.Y("gbps:Q", title="throughput (Gbps)", scale=alt.Scale(domain=[0, top]))
     grey = alt.Chart(ref).mark_line(color="lightgray", strokeWidth=3).encode(x=x, y=y)
-    rule = alt.Chart(pl.DataFrame({"gbps": [round(ceiling, 3)]})).mark_rule(
-        strokeDash=[2, 2], color="black", opacity=0.5).encode(y="gbps:Q")
-    software = alt.Chart(data).mark_line(color="#4c78a8", strokeDash=[5, 3]).encode(
-        x=x, y=alt.Y("network_gbps:Q", scale=alt.Scale(domain=[0, top])))
-    line = alt.Chart(data).mark_line(color="#4c78a8").encode(x=x, y=y)
+    grey_label = alt.Chart(ref.tail(1).with_columns(text=pl.lit("one domain"))).mark_text(
+        align="right", dy=-8, color="gray").encode(x=x, y=y, text="text:N")
+    rule = alt.Chart(pl.DataFrame({"gbps": [round(ceiling, 3)], "text": [f"hardware ceiling {ceiling:.0f} Gbps"]}))
+    rule_label = rule.mark_text(align="left", x=4, dy=-6, color="#555555").encode(y="gbps:Q", text="text:N")
+    rule = rule.mark_rule(strokeDash=[2, 2], color="black", opacity=0.5).encode(y="gbps:Q")
+    dash = alt.StrokeDash("series:N", title=None, scale=alt.Scale(
+        domain=["delivered", "CPUs, memory and locks alone"], range=[[1, 0], [5, 3]]))
+    software = alt.Chart(data).mark_line(color="#4c78a8").encode(
+        x=x, y=alt.Y("network_gbps:Q", scale=alt.Scale(domain=[0, top])), strokeDash=dash,
+    ).transform_calculate(series="'CPUs, memory and locks alone'")
+    line = alt.Chart(data).mark_line(color="#4c78a8").encode(x=x, y=y, strokeDash=dash).transform_calculate(
+        series="'delivered'")
     points = alt.Chart(data).mark_point(filled=True, size=28).encode(
         x=x, y=y, color=alt.Color("limit:N", scale=LIMIT_COLORS, title="bottleneck"),
         tooltip=["domains", alt.Tooltip("value:Q", title="cpus"), "gbps", "network_gbps", "bottleneck"])
-    return alt.layer(grey, rule, software, line, points).properties(
+    return alt.layer(grey, grey_label, rule, rule_label, software, line, points).properties(
         width=WIDTH, height=HEIGHT, title="Throughput against CPUs for the chosen number of domains")
 
 
@@ -185,9 +207,22 @@ def limits(frame: pl.DataFrame, gbps: float, title: str) -> alt.LayerChart:
         color=alt.Color("limit:N", scale=LIMIT_COLORS, legend=None),
         tooltip=["limit", "gbps"],
     )
-    rule = alt.Chart(pl.DataFrame({"gbps": [round(gbps, 3)]})).mark_rule(color="black", strokeWidth=2).encode(
-        x="gbps:Q")
-    return alt.layer(bars, rule).properties(width=WIDTH, height=170, title=title)
+    delivered = alt.Chart(pl.DataFrame({"gbps": [round(gbps, 3)], "text": ["delivered"]}))
+    rule = delivered.mark_rule(color="black", strokeWidth=2).encode(x="gbps:Q")
+    label = delivered.mark_text(align="left", dx=4, y=-6).encode(x="gbps:Q", text="text:N")
+    return alt.layer(bars, rule, label).properties(width=WIDTH, height=170, title=title)
+
+
+@lru_cache(maxsize=1)
+def _limits_template() -> dict:
+    return limits(pl.DataFrame({"limit": ["cpu"], "gbps": [0.0]}), 0.0, "").to_dict(validate=False)
+
+
+def limits_spec(frame: pl.DataFrame, gbps: float, title: str) -> templates.Spec:
+    """:func:`limits`'s chart for the live panel: the same chart, its rows filled into a spec built once."""
+    bars = frame.filter(pl.col("gbps").is_finite()).select("limit", pl.col("gbps").round(3))
+    delivered = pl.DataFrame({"gbps": [round(gbps, 3)], "text": ["delivered"]})
+    return templates.fill(_limits_template(), [bars, delivered], title=title)
 
 
 def sensitivity(frame: pl.DataFrame, order: list[str]) -> alt.LayerChart:
@@ -197,11 +232,14 @@ def sensitivity(frame: pl.DataFrame, order: list[str]) -> alt.LayerChart:
     """
     data = _rounded(frame.select("step", "role", "lo", "hi", "as_calibrated"), 4)
     x = alt.X("step:N", sort=order, title=None, axis=alt.Axis(labelAngle=-35))
-    band = alt.Chart(pl.DataFrame({"lo": [-0.1], "hi": [0.1]})).mark_rect(color="#eeeeee").encode(
-        y="lo:Q", y2="hi:Q")
-    span = alt.Chart(data).mark_bar(width=8, color="#9ecae9").encode(
+    what = alt.Scale(domain=["±10% of published", "range over the assumptions"], range=["#eeeeee", "#9ecae9"])
+    band = alt.Chart(pl.DataFrame({"lo": [-0.1], "hi": [0.1], "what": ["±10% of published"]})).mark_rect().encode(
+        y="lo:Q", y2="hi:Q", fill=alt.Fill("what:N", scale=what, title=None))
+    span = alt.Chart(data).mark_bar(width=8).encode(
         x=x, y=alt.Y("lo:Q", title="model ÷ published − 1", axis=alt.Axis(format="%")), y2="hi:Q",
-        tooltip=["step", "role", alt.Tooltip("lo:Q", format="+.1%"), alt.Tooltip("hi:Q", format="+.1%")])
+        fill=alt.Fill("what:N", scale=what, title=None),
+        tooltip=["step", "role", alt.Tooltip("lo:Q", format="+.1%"), alt.Tooltip("hi:Q", format="+.1%")],
+    ).transform_calculate(what="'range over the assumptions'")
     point = alt.Chart(data).mark_point(filled=True, color="black").encode(
         x=x, y="as_calibrated:Q", shape=alt.Shape("role:N", title=None),
         tooltip=["step", "role", alt.Tooltip("as_calibrated:Q", format="+.1%")])

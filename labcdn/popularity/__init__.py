@@ -20,6 +20,9 @@
 :func:`within_title`               share of a title's bytes its most-viewed files carry
 :func:`era`                        the 2016 or today's catalogue: ladder, languages, codec mix (:data:`ERAS`)
 :func:`predicted_study`            both rankings on views counted at one appliance (:class:`ApplianceLoad`)
+:func:`predicted_ranking`          the same up to the target, kept for many targets (:class:`PredictedRanking`)
+:func:`median_title`               a title with the median number of files of its scope
+:func:`title_files`                what one title's files are: families, rungs, copies, languages
 :func:`waterfall`                  the headline: today exact -> 2016 catalogue -> predictions, band over seeds
 :func:`sensitivity`                the headline as each assumption moves over its range
 :func:`ladder_sensitivity`         the headline without each assumed group of 2016 codec families
@@ -33,7 +36,7 @@ Modules: :mod:`~labcdn.popularity.ladder` (the encoding ladder),
 numbers), :mod:`~labcdn.popularity.sweep_point` (the study for :mod:`labcdn.sweep`).
 """
 
-from labcdn.popularity.catalogue import Catalogue, CatalogueParams, make_catalogue
+from labcdn.popularity.catalogue import Catalogue, CatalogueParams, make_catalogue, median_title, title_files
 from labcdn.popularity.demand import (
     FAMILY_PREFERENCE,
     DemandParams,
@@ -57,7 +60,9 @@ from labcdn.popularity.headline import Headline, ladder_sensitivity, sensitivity
 from labcdn.popularity.ladder import DEVICE_CLASSES, KINDS, LADDER_PATH, SCOPES, Ladder, load_ladder
 from labcdn.popularity.predicted import (
     ApplianceLoad,
+    PredictedRanking,
     PredictedStudy,
+    predicted_ranking,
     predicted_study,
     predicted_views,
     sessions_per_day,
@@ -84,9 +89,11 @@ __all__ = [
     "ApplianceLoad",
     "Era",
     "Headline",
+    "PredictedRanking",
     "PredictedStudy",
     "era",
     "ladder_sensitivity",
+    "predicted_ranking",
     "predicted_study",
     "predicted_views",
     "sensitivity",
@@ -109,10 +116,12 @@ __all__ = [
     "file_views",
     "load_ladder",
     "make_catalogue",
+    "median_title",
     "ratio_sweep",
     "storage_needed",
     "storage_ratio",
     "study",
+    "title_files",
     "title_sessions",
     "within_title",
 ]

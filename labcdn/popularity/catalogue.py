@@ -289,3 +289,60 @@ def _expand_kernel(offsets, scope, runtime_h, n_audio, n_text, scope_mask, per, 
                     variant[k] = v
                     size[k] = max(1.0, np.round(size_kbps[r] * bytes_per_kbps))
                     k += 1
+
+
+def median_title(catalogue: Catalogue, scope: str = "global", film: bool = False) -> int:
+    """A title with the median number of files among the catalogue's titles of one scope and type.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+    scope : {"global", "regional", "local"}
+    film : bool
+        Films (True) or episodes (False).
+
+    Returns
+    -------
+    int
+        The first such title whose file count is closest to the median (the median itself
+        when a title has it).
+    """
+    if scope not in SCOPES:
+        raise ValueError(f"scope={scope!r} must be one of {SCOPES}")
+    picked = np.flatnonzero((catalogue.scope == SCOPES.index(scope)) & (catalogue.is_film == bool(film)))
+    if picked.size == 0:
+        raise ValueError(f"the catalogue has no {scope} {'film' if film else 'episode'}")
+    files = catalogue.files_per_title()[picked]
+    return int(picked[np.argmin(np.abs(files - np.median(files)))])
+
+
+def title_files(catalogue: Catalogue, title: int) -> pl.DataFrame:
+    """What one title's files are: per kind and codec family, the rungs, packaging copies and languages.
+
+    Parameters
+    ----------
+    catalogue : Catalogue
+    title : int
+        Index of the title, in ``[0, n_titles)``.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``kind, family, rungs, copies, languages, files`` (one row per family, in ladder order):
+        ``files = rungs x copies x languages`` for every family, languages being 1 for video.
+    """
+    check_range("title", title, 0, catalogue.n_titles - 1, integer=True)
+    lo, hi = catalogue.title_offsets[title], catalogue.title_offsets[title + 1]
+    lad = catalogue.ladder
+    rows = catalogue.row[lo:hi]
+    frame = pl.DataFrame({
+        "kind": pl.Series(KINDS)[lad.kind[rows]],
+        "family": pl.Series(lad.families)[lad.family[rows]],
+        "row": rows.astype(np.int64),
+        "language": catalogue.language[lo:hi],
+        "variant": catalogue.variant[lo:hi],
+    })
+    return (frame.group_by("kind", "family", maintain_order=True)
+            .agg(rungs=pl.col("row").n_unique(), copies=pl.col("variant").n_unique(),
+                 languages=pl.col("language").n_unique(), files=pl.len())
+            .with_columns(pl.col("rungs", "copies", "languages", "files").cast(pl.Int64)))

@@ -178,7 +178,12 @@ def ranked_storage(catalogue: Catalogue, true_bytes, predicted_bytes, target_eff
     check_range("target_efficiency", target_efficiency, 0.0, 1.0, low_open=True)
     check_range("n_points", n_points, 0, 100_000, integer=True)
     check_range("capacity_fraction", capacity_fraction, 0.0, 1.0)
-    rng = rng_from(seed, rng)
+    fills = _ranked_fills(catalogue, true, pred, rng_from(seed, rng))
+    return _storage(fills, float(catalogue.size_bytes.sum()), target_efficiency, n_points, capacity_fraction)
+
+
+def _ranked_fills(catalogue, true, pred, rng):
+    """{ranking: (cumulative size, cumulative true bytes)} of the fill in each ranking's order."""
     size = catalogue.size_bytes
     items = {}
     order = _order(pred / size, rng)
@@ -190,12 +195,15 @@ def ranked_storage(catalogue: Catalogue, true_bytes, predicted_bytes, target_eff
     t_size, t_true, t_pred = t_size[keep], t_true[keep], t_pred[keep]
     order = _order(t_pred / t_size, rng)
     items["title"] = (t_size[order], t_true[order])
-    total = float(size.sum())
+    return {ranking: _prefix_sums(sizes, nbytes) for ranking, (sizes, nbytes) in items.items()}
+
+
+def _storage(fills, total, target_efficiency, n_points, capacity_fraction):
+    """Storage needed at the target, curves and efficiencies at ``capacity_fraction`` from ranked fills."""
     need, frames, eff_at = {}, [], {}
     caps = np.linspace(0.0, total, n_points) if n_points else None
     at = np.array([capacity_fraction * total])
-    for ranking, (sizes, nbytes) in items.items():
-        cum_size, cum_bytes = _prefix_sums(sizes, nbytes)
+    for ranking, (cum_size, cum_bytes) in fills.items():
         need[ranking] = float(_needed_kernel(cum_size, cum_bytes, float(target_efficiency)))
         at_eff = np.empty(1)
         _stop_fill_kernel(cum_size, cum_bytes, at, at_eff)
@@ -238,6 +246,64 @@ def predicted_study(catalogue: Catalogue, demand: DemandParams | None = None, ta
     -------
     PredictedStudy
     """
+    ranking = predicted_ranking(catalogue, demand, load=load, sessions_scale=sessions_scale, seed=seed,
+                                views=views)
+    return ranking.study(target_efficiency, n_points=n_points, capacity_fraction=capacity_fraction)
+
+
+class PredictedRanking(NamedTuple):
+    """Both rankings' fills on predicted views (:func:`predicted_ranking`); :meth:`study` scores a target.
+
+    Everything that does not depend on the efficiency target, kept: a slider over the target
+    (chapter 1's panel) then costs one search per ranking.
+    """
+
+    fills: dict
+    total_bytes: float
+    sessions_per_day: float
+
+    def study(self, target_efficiency: float = 0.9, *, n_points: int = 0,
+              capacity_fraction: float = 0.1) -> PredictedStudy:
+        """The :class:`PredictedStudy` at ``target_efficiency`` (the same as :func:`predicted_study`'s).
+
+        Parameters
+        ----------
+        target_efficiency : float
+            In (0, 1].
+        n_points : int
+            Points per efficiency curve (0: none).
+        capacity_fraction : float
+            Cache size (share of the catalogue) at which both efficiencies are reported.
+
+        Returns
+        -------
+        PredictedStudy
+        """
+        check_range("target_efficiency", target_efficiency, 0.0, 1.0, low_open=True)
+        check_range("n_points", n_points, 0, 100_000, integer=True)
+        check_range("capacity_fraction", capacity_fraction, 0.0, 1.0)
+        file_b, title_b, curves, eff = _storage(self.fills, self.total_bytes, target_efficiency, n_points,
+                                                capacity_fraction)
+        total = self.total_bytes
+        return PredictedStudy(file_b / title_b, file_b / total, title_b / total, self.sessions_per_day, curves,
+                              eff["file"], eff["title"])
+
+
+def predicted_ranking(catalogue: Catalogue, demand: DemandParams | None = None, *,
+                      load: ApplianceLoad | None = None, sessions_scale: float | None = 1.0, seed: int = 0,
+                      views: FileViews | None = None) -> PredictedRanking:
+    """Count views, predict, and rank files and titles on the prediction: :func:`predicted_study` up to the target.
+
+    Parameters
+    ----------
+    catalogue, demand, load, sessions_scale, seed, views
+        As in :func:`predicted_study`.
+
+    Returns
+    -------
+    PredictedRanking
+        ``ranking.study(target)`` equals ``predicted_study(..., target)`` for the same arguments.
+    """
     load = _checked_load(load if load is not None else ApplianceLoad())
     if sessions_scale is not None:
         check_range("sessions_scale", sessions_scale, 1e-3, 1e3)
@@ -249,8 +315,7 @@ def predicted_study(catalogue: Catalogue, demand: DemandParams | None = None, ta
     else:
         per_day = sessions * sessions_scale / float(v.title_views.sum())
         pred = predicted_views(v.views * per_day, load.history_days, seed=None, rng=rng) * catalogue.size_bytes
-    file_b, title_b, curves, eff = ranked_storage(catalogue, v.bytes, pred, target_efficiency, seed=None, rng=rng,
-                                                  n_points=n_points, capacity_fraction=capacity_fraction)
-    total = float(catalogue.size_bytes.sum())
-    return PredictedStudy(file_b / title_b, file_b / total, title_b / total, sessions, curves, eff["file"],
-                          eff["title"])
+    true = check_array("true_bytes", v.bytes, dtype=np.float64, low=0.0)
+    if not true.sum() > 0:
+        raise ValueError("true_bytes must not be all 0")
+    return PredictedRanking(_ranked_fills(catalogue, true, pred, rng), float(catalogue.size_bytes.sum()), sessions)

@@ -19,6 +19,7 @@
 :func:`title_runs`                 Netflix Top-10: debut, weeks listed, peak per title run
 :func:`decay_profile`              Top-10: weekly hours after debut
 :func:`weekly_turnover`            Top-10: new titles and carried-over hours per week
+:func:`serving_day`                requests per local hour of a real trace, the fill window on its quietest hours
 :func:`weekly_lists`               top-N lists of a model's title × week matrix
 :func:`turnover_from_lists`        :func:`weekly_turnover` of such lists
 :data:`PUBLISHED`                  the chapter's published figures with their sources (:mod:`~labcdn.prediction.figures`)
@@ -32,7 +33,13 @@ and demand come from :mod:`labcdn.popularity`; the reactive policies from
 :mod:`labcdn.caching`.
 """
 
-from labcdn.prediction.figures import APPLIANCE_BYTES, FILL_BUDGET_BYTES, PUBLISHED
+from labcdn.prediction.figures import (
+    APPLIANCE_BYTES,
+    FILL_BUDGET_BYTES,
+    FILL_RATE_GBPS,
+    FILL_WINDOW_HOURS,
+    PUBLISHED,
+)
 from labcdn.prediction.lifecycles import LifecycleParams, daily_title_views, file_views_daily
 from labcdn.prediction.nightly import (
     METHODS,
@@ -56,6 +63,7 @@ from labcdn.prediction.predictors import (
     simulate_fill,
     synthetic_daily_views,
 )
+from labcdn.prediction.serving_day import ServingDay, fill_window, hourly_requests, serving_day
 from labcdn.prediction.sessions import Requests, sample_requests
 from labcdn.prediction.top10 import (
     decay_profile,
@@ -68,6 +76,8 @@ from labcdn.prediction.top10 import (
 __all__ = [
     "APPLIANCE_BYTES",
     "FILL_BUDGET_BYTES",
+    "FILL_RATE_GBPS",
+    "FILL_WINDOW_HOURS",
     "PUBLISHED",
     "METHODS",
     "PREDICTOR",
@@ -80,16 +90,20 @@ __all__ = [
     "PredictorParams",
     "Requests",
     "Scenario",
+    "ServingDay",
     "SyntheticViews",
     "ViewsParams",
     "daily_title_views",
     "decay_profile",
     "file_views_daily",
     "fill_summary",
+    "fill_window",
+    "hourly_requests",
     "predict",
     "run",
     "sample_requests",
     "scenario",
+    "serving_day",
     "simulate_fill",
     "synthetic_daily_views",
     "title_runs",

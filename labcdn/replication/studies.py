@@ -76,15 +76,59 @@ def _failed_server(defaults, placement, demand):
 
 
 def _failure_numbers(defaults, sc, routing):
+    return _failure(defaults, sc, routing)[0]
+
+
+def _failure(defaults, sc, routing):
+    """The failure's numbers, and the live servers' utilisation after it."""
     util = sc.loads.load / sc.capacity
     failed = _failed_server(defaults, sc.placement, sc.demand_gbps)
     after = server_loads(sc.placement, sc.demand_gbps, routing=routing, capacity=sc.capacity, failed=failed)
     alive = np.ones(sc.capacity.size, dtype=np.bool_)
     alive[failed] = False
     peak_after = float((after.load[alive] / sc.capacity[alive]).max()) if alive.any() else math.nan
-    return {"failed_server": failed, "peak_before": float(util.max()), "peak_after": peak_after,
-            "leaving_cluster": after.lost / sc.demand_gbps.sum(),
-            "usable_after": usable_fraction(after.load, sc.capacity, failed=failed)}
+    numbers = {"failed_server": failed, "peak_before": float(util.max()), "peak_after": peak_after,
+               "leaving_cluster": after.lost / sc.demand_gbps.sum(),
+               "usable_after": usable_fraction(after.load, sc.capacity, failed=failed)}
+    return numbers, (after.load / sc.capacity)[alive]
+
+
+def explore(defaults=DEFAULTS, work=None, *, fail=True):
+    """One configuration, as the chapter's live panel shows it: one scenario, and one failure if asked.
+
+    The same numbers as :func:`compare`'s row for ``defaults.copy_rule`` and
+    ``defaults.routing``, computed for that rule and routing only.
+
+    Parameters
+    ----------
+    defaults : ReplicationParams
+        Slider values.
+    work : Workload, optional
+        Files (default :func:`workload` ``(defaults)``).
+    fail : bool
+        Also fail ``defaults.failed`` (default: the server with the hottest file's first copy).
+
+    Returns
+    -------
+    numbers : dict
+        ``usable_fraction``, ``storage_overhead``, ``peak_utilisation`` and, with ``fail``,
+        ``failed_server``, ``peak_after`` and ``leaving_cluster``.
+    servers : polars.DataFrame
+        ``state, utilisation``: every server (``intact``) and, with ``fail``, each live server after it
+        (``failed``).
+    """
+    d = _checked(defaults)
+    work = workload(d) if work is None else work
+    sc = scenario(d, work)
+    util = sc.loads.load / sc.capacity
+    numbers = {"usable_fraction": usable_fraction(sc.loads.load, sc.capacity),
+               "storage_overhead": storage_overhead(sc.copies, work.size_bytes), "peak_utilisation": float(util.max())}
+    frames = [pl.DataFrame({"state": "intact", "utilisation": util})]
+    if fail:
+        after, live = _failure(d, sc, d.routing)
+        numbers |= {k: after[k] for k in ("failed_server", "peak_after", "leaving_cluster")}
+        frames.append(pl.DataFrame({"state": "failed", "utilisation": live}))
+    return numbers, pl.concat(frames)
 
 
 def compare(defaults=DEFAULTS, work=None, *, routings=ROUTINGS):

@@ -25,6 +25,7 @@ def live(
     draw: Callable[..., object],
     *,
     columns: int = 3,
+    applies: Mapping[str, Callable[[dict], bool]] | None = None,
 ) -> widgets.VBox:
     """Build a panel of ``controls`` above a view redrawn by ``draw(**values)``.
 
@@ -39,6 +40,10 @@ def live(
         ``ipywidgets.HTML``; anything else in an ``ipywidgets.Output``.
     columns : int
         Controls per row.
+    applies : mapping of str to callable, optional
+        Control name → ``applies(values)``, whether that control changes anything for the
+        current values of all controls (a parameter of one algorithm only, say); where it
+        does not, the control is disabled, so no control on the panel does nothing.
 
     Returns
     -------
@@ -52,7 +57,17 @@ def live(
     """
     panel = next(_PANELS)
     log = os.environ.get(TIMINGS_ENV)
+    applies = dict(applies or {})
+    unknown = sorted(set(applies) - set(controls))
+    if unknown:
+        raise ValueError(f"applies names {unknown}, which are not controls (controls: {sorted(controls)})")
+
+    def enable(values: dict) -> None:
+        for name, rule in applies.items():
+            controls[name].disabled = not rule(values)
+
     values = {name: control.value for name, control in controls.items()}
+    enable(values)
     first = draw(**values)
     if isinstance(first, alt.TopLevelMixin):
         view = LiveChart(first, layout=widgets.Layout(max_width="100%"))
@@ -75,9 +90,17 @@ def live(
 
     def redraw(change):
         t0 = time.perf_counter()
-        result = draw(**{name: control.value for name, control in controls.items()})
-        t1 = time.perf_counter()
-        show(result)
+        values = {name: control.value for name, control in controls.items()}
+        enable(values)
+        if isinstance(view, LiveChart):
+            view.busy = True  # sent at once: a slow draw shows a progress note within ~100 ms
+        try:
+            result = draw(**values)
+            t1 = time.perf_counter()
+            reshaped = show(result)
+        finally:
+            if isinstance(view, LiveChart):
+                view.busy = False
         t2 = time.perf_counter()
         if log:
             record = {
@@ -87,6 +110,7 @@ def live(
                 "model_s": t1 - t0,
                 "chart_s": t2 - t1,
                 "render_s": 0.0,
+                "reshaped": bool(reshaped),  # a LiveChart rebuilt its view (the spec changed, not just data)
             }
             with open(log, "a", encoding="utf-8") as fh:
                 fh.write(json.dumps(record) + "\n")
