@@ -201,11 +201,7 @@ _FIRST, _DIAGRAM, _DEAD, _RAW = ("first picture", "diagrams", "controls that cha
 #: widths. A ratchet, strict both ways: any other failure fails the test, and so does a listed check that
 #: now passes (remove it here). The intro and chapter 3 are converted and pass every check; every page
 #: already passes the overflow, network and mobile-menu checks.
-PENDING: dict[str, frozenset[str]] = {
-    "notebooks/08_operations": frozenset({_FIRST, _DEAD}),
-    "notebooks/09_sweeps": frozenset({_FIRST, _DIAGRAM, _DEAD}),
-    "notebooks/10_choosing": frozenset({_FIRST, _DIAGRAM}),
-}
+PENDING: dict[str, frozenset[str]] = {}
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))

@@ -180,3 +180,33 @@ def test_published_vs_data_rows():
 def test_activity_and_timeline_charts_render():
     for chart in (charts.activity_lines(ch.load_activity()), charts.timeline(ch.timeline())):
         assert "<svg" in to_svg(chart)
+
+
+# ------------------------------------------------------------------------------ the chapter's diagram
+
+
+def test_the_diagram_in_chapter_10_is_drawn_from_the_table():
+    """The notebook's {graphviz} block is exactly fit_dot(): the picture cannot drift from the table."""
+    import json
+    from pathlib import Path
+
+    from labcdn.choosing.diagram import fit_dot
+
+    nb = json.loads((Path(__file__).resolve().parents[1] / "notebooks" / "10_choosing.ipynb").read_text())
+    text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    blocks = re.findall(r"```\{graphviz\}\n(?::\w+: .*\n)+\n(digraph fit \{.*?\n\})\n```", text, re.S)
+    assert blocks == [fit_dot()]
+
+
+def test_the_diagram_shows_each_tools_answer():
+    from labcdn.choosing.diagram import fit_dot
+
+    dot = fit_dot()
+    assert dot.count("<TR>") == 1 + len(ch.REQUIREMENTS)
+    # "no": non-container (Kubernetes, ECS, Swarm); Mesos' managed, small team, maintained; ECS' cloud-agnostic
+    assert dot.count('BGCOLOR="#f4b6b6">no<') == 7
+    assert ">10,000<" in dot and dot.count(">?<") == 4  # Swarm and Nomad: no size, no verified hosted offering
+    table = ch.load_tools().with_columns(
+        pl.when((pl.col("tool") == "Nomad") & (pl.col("dimension") == "max_nodes")).then(pl.lit("20000"))
+        .otherwise(pl.col("fit_value")).alias("fit_value"))
+    assert ">20,000<" in fit_dot(table) and fit_dot(table).count(">?<") == 3

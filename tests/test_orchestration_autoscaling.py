@@ -110,3 +110,16 @@ def test_diurnal_load_peaks_at_the_peak_hour_and_spikes():
 def test_bad_arguments_name_the_parameter(kwargs, message):
     with pytest.raises(ValueError, match=message):
         autoscale(**{"controller": "hpa", **kwargs})
+
+
+def test_each_controller_ignores_the_other_controllers_settings():
+    """What lets chapter 8's panel rerun only the controller whose slider moved."""
+    load = diurnal_load(spike_factor=4.0)
+    hpa, hpa_totals = autoscale("hpa", load, sample=15)
+    other, other_totals = autoscale("hpa", load, sample=15, interval=90.0, max_range=0.9, multiplier=2.0)
+    assert hpa.equals(other) and hpa_totals == other_totals
+    start = 27
+    mar, mar_totals = autoscale("marathon", load, sample=15, initial_replicas=start)
+    other, other_totals = autoscale("marathon", load, sample=15, initial_replicas=start, stabilization=0.0,
+                                    target=0.8, sync=30.0)
+    assert mar.equals(other) and mar_totals == other_totals

@@ -75,3 +75,14 @@ def test_summary_is_json_ready():
 def test_defaults_namespace_covers_every_part():
     for part in ("drf", "scheduling", "omega", "failover", "autoscaling", "rolling"):
         assert getattr(orch.DEFAULTS, part) is not None
+
+
+def test_pros_and_cons_row_holds_only_what_issue_12_states_and_says_so():
+    row = comparison().filter(aspect="pros and cons in the source").row(0, named=True)
+    pub = orch.PUBLISHED
+    assert f"{pub['src_k8s_nodes_1_6'].value:,.0f} nodes" in row["kubernetes"]
+    assert f"{pub['src_k8s_interest_share'].value:.0%}" in row["kubernetes"]
+    assert f"{pub['src_marathon_nodes_do'].value:,.0f} nodes" in row["mesos_marathon"]
+    assert "Apple, Bloomberg and Netflix" in row["mesos_marathon"] and "API simpler" in row["mesos_marathon"]
+    for col in ("source_kubernetes", "source_mesos_marathon"):
+        assert row[col].startswith("Source post (technical)") and "issue 12" in row[col] and "not checked" in row[col]

@@ -97,7 +97,7 @@ def _markdown(name):
 
 
 DIAGRAMS = {"05_serving.ipynb": ("request_path", "numa_before", "numa_after"),
-            "08_operations.ipynb": ("kubernetes", "mesos_marathon")}
+            "08_operations.ipynb": ("failover", "kubernetes", "mesos_marathon")}
 
 
 @pytest.mark.parametrize("name", sorted(DIAGRAMS))

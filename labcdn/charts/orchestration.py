@@ -3,7 +3,7 @@
 Kubernetes' side is drawn in blues and Mesos + Marathon's in oranges in every chart
 (monolithic, Deployment, HPA, etcd and Lease against two-level, Marathon and ZooKeeper).
 :func:`comparison_table` is the one builder that returns HTML instead of a chart: a
-table a reader can filter with no kernel (radio buttons and CSS only).
+table a reader folds by group with no kernel (``<details>`` elements, no script).
 """
 
 from __future__ import annotations
@@ -241,16 +241,20 @@ def trace_timeline(timeline: pl.DataFrame, x_max: float | None = None) -> alt.Ch
 # ----------------------------------------------------------------------------------------------- operations
 
 
-def failover_cdf(quantiles: pl.DataFrame, title: str = "Time without a leader after the leader dies") -> alt.Chart:
+def failover_cdf(quantiles: pl.DataFrame, title: str = "Time without a leader after the leader dies", *,
+                 domain: tuple[float, float] | None = None) -> alt.Chart:
     """Distribution of the leaderless time, one line per mechanism (log x).
 
     ``quantiles``: ``mechanism, seconds, share`` (``share`` of trials at most ``seconds``).
+    ``domain``: the x axis's range in seconds; give the range over every setting a
+    panel's sliders can take, so the axis stays put and the curves move.
     """
+    scale = alt.Scale(type="log") if domain is None else alt.Scale(type="log", domain=list(domain), nice=False)
     return (
         alt.Chart(quantiles, title=title)
         .mark_line(interpolate="step-after")
         .encode(
-            x=alt.X("seconds:Q", title="seconds without a leader (log)", scale=alt.Scale(type="log")),
+            x=alt.X("seconds:Q", title="seconds without a leader (log)", scale=scale),
             y=alt.Y("share:Q", title="share of failovers at most this long", axis=alt.Axis(format="%")),
             color=alt.Color("mechanism:N", scale=MECHANISM_COLORS, title="mechanism"),
             tooltip=["mechanism", alt.Tooltip("seconds:Q", format=".2f"), alt.Tooltip("share:Q", format=".2f")],
@@ -259,42 +263,54 @@ def failover_cdf(quantiles: pl.DataFrame, title: str = "Time without a leader af
     )
 
 
-def downtime(frame: pl.DataFrame) -> alt.Chart:
+def downtime(frame: pl.DataFrame, *, domain: tuple[float, float] | None = None) -> alt.Chart:
     """Leaderless seconds a year per mechanism: mean bar, 99th-percentile tick.
 
     ``frame``: ``mechanism, downtime_mean, downtime_p99, nines`` (e.g.
-    :func:`labcdn.orchestration.failover.availability`).
+    :func:`labcdn.orchestration.failover.availability`). ``domain``: the x axis's range
+    in seconds; give the whole grid's range when a slider filters ``frame``, so the
+    axis stays put and the bars move.
     """
+    scale = alt.Scale() if domain is None else alt.Scale(domain=list(domain), nice=False)
     base = alt.Chart(frame).encode(
         y=alt.Y("mechanism:N", title=None, sort=["etcd", "zookeeper", "lease"]),
         tooltip=["mechanism", alt.Tooltip("downtime_mean:Q", format=".1f"),
                  alt.Tooltip("downtime_p99:Q", format=".1f"), alt.Tooltip("nines:Q", format=".2f")],
     )
     bars = base.mark_bar().encode(
-        x=alt.X("downtime_mean:Q", title="seconds without a leader per year (bar: mean, tick: p99)"),
+        x=alt.X("downtime_mean:Q", title="seconds without a leader per year (bar: mean, tick: p99)", scale=scale),
         color=alt.Color("mechanism:N", scale=MECHANISM_COLORS, legend=None))
     ticks = base.mark_tick(color="black", thickness=2, size=18).encode(x="downtime_p99:Q")
     return alt.layer(bars, ticks).properties(width=WIDTH, height=100, title="Control-plane leaderless time a year")
 
 
-def autoscaling_day(series: pl.DataFrame, title: str = "A day of load against ready capacity") -> alt.Chart:
-    """Load and ready capacity over time, one panel per controller.
+def autoscaling_day(series: pl.DataFrame, title: str = "A day of load against ready capacity", *,
+                    domain: tuple[float, float] | None = None) -> alt.Chart:
+    """Load and ready capacity over time, one panel per controller; time of day as h:mm.
 
-    ``series``: :func:`labcdn.orchestration.autoscaling.compare`'s series (``time`` in seconds).
+    ``series``: :func:`labcdn.orchestration.autoscaling.compare`'s series (``time`` in
+    seconds since midnight). The time axis is a UTC clock (milliseconds since midnight
+    as Vega-Lite timestamps), so it reads 20:00, 21:15, never 21.25 hours. ``domain``:
+    the requests/s axis's range, fixed over a panel's sliders when given.
     """
-    data = (series.select("controller", (pl.col("time") / 3600).round(3).alias("hour"),
+    y_scale = alt.Scale() if domain is None else alt.Scale(domain=list(domain), nice=False)
+    t = pl.col("time").cast(pl.Int64)
+    at = pl.format("{}:{}", t // 3600, ((t % 3600) // 60).cast(pl.String).str.zfill(2))
+    data = (series.select("controller", (t * 1000).alias("clock"), at.alias("at"),
                           pl.col("load").round(1), pl.col("capacity").round(1))
-            .unpivot(index=["controller", "hour"], variable_name="series", value_name="rps"))
+            .unpivot(index=["controller", "clock", "at"], variable_name="series", value_name="rps"))
     return (
         alt.Chart(data)
-        .mark_line(interpolate="step-after", strokeWidth=1.2)
+        .mark_line(interpolate="step-after", strokeWidth=1.2, clip=True)
         .encode(
-            x=alt.X("hour:Q", title="hour of the day"),
-            y=alt.Y("rps:Q", title="requests / s"),
+            x=alt.X("clock:T", title="time of day (h:mm)", scale=alt.Scale(type="utc"),
+                    axis=alt.Axis(labelExpr="utcFormat(datum.value, '%H:%M')")),
+            y=alt.Y("rps:Q", title="requests / s", scale=y_scale),
             color=alt.Color("series:N", scale=alt.Scale(domain=["load", "capacity"], range=["#e45756", "#4c78a8"]),
                             title=None),
             row=alt.Row("controller:N", title=None, sort=["hpa", "marathon"]),
-            tooltip=["controller", "series", alt.Tooltip("hour:Q", format=".2f"), alt.Tooltip("rps:Q", format=".0f")],
+            tooltip=["controller", "series", alt.Tooltip("at:N", title="time (h:mm)"),
+                     alt.Tooltip("rps:Q", format=".0f")],
         )
         .properties(width=WIDTH + 80, height=130, title=title)
     )
@@ -324,39 +340,44 @@ def rolling_capacity(timeline: pl.DataFrame, replicas: int) -> alt.Chart:
 
 # ----------------------------------------------------------------------------------------------- comparison
 
-_FILTERS = (("all", "every row"), ("q", "rows a model quantifies"), ("nq", "rows no model quantifies"))
+_GROUPS = (("q", "Rows a model quantifies (linked to the section that does it)"), ("nq", "Rows no model quantifies"))
 
 
-def comparison_table(frame: pl.DataFrame, *, width: int = 60) -> HTML:
-    """The Kubernetes / Mesos + Marathon comparison as an HTML table a reader can filter without a kernel.
+def comparison_table(frame: pl.DataFrame, *, width: int | None = None) -> HTML:
+    """The Kubernetes / Mesos + Marathon comparison as HTML: rows a model quantifies, then the others.
 
     ``frame``: :func:`labcdn.orchestration.comparison` with two more columns,
     ``section`` (the text of a link, null where no model quantifies the row) and
-    ``href`` (where it points). Radio buttons above the table show every row, only
-    the rows a model quantifies, or only the others (CSS sibling selectors, no
-    script: it filters in the static book; a viewer that strips styles shows every row).
+    ``href`` (where it points). Each group is a ``<details>`` element, open at first,
+    that a reader folds with a click: no script and no kernel, in the book and in
+    JupyterLab alike. ``width`` wraps cells at that many characters (default: the
+    browser wraps them to the column).
     """
     text = frame.select("aspect", "kubernetes", "mesos_marathon", "section", "href").write_csv()
     uid = "orc-" + hashlib.sha1(text.encode()).hexdigest()[:10]
     esc = html.escape
-    css = [f"#{uid} table{{border-collapse:collapse;font-size:0.85em}}",
-           f"#{uid} td,#{uid} th{{border:1px solid #ddd;padding:4px 6px;vertical-align:top;text-align:left}}",
-           f"#{uid} label{{margin-right:1em}}"]
-    css += [f"#{uid}-q:checked~table tbody tr:not(.q){{display:none}}",
-            f"#{uid}-nq:checked~table tbody tr.q{{display:none}}"]
-    radios = "".join(
-        f'<input type="radio" name="{uid}" id="{uid}-{key}"{" checked" if key == "all" else ""}>'
-        f'<label for="{uid}-{key}">{esc(label)}</label>' for key, label in _FILTERS)
-    rows = []
-    for r in frame.iter_rows(named=True):
-        quantified = r["section"] is not None
-        model = (f'<a href="{esc(r["href"])}">{esc(r["section"])}</a>' if quantified else "—")
-        cells = [f"<b>{esc(r['aspect'])}</b>"]
-        for col, src in (("kubernetes", "source_kubernetes"), ("mesos_marathon", "source_mesos_marathon")):
-            body = "<br>".join(esc(line) for line in textwrap.wrap(r[col], width))
-            cells.append(f'{body}<br><small title="{esc(r[src])}">source: {esc(r[src])}</small>')
-        cells.append(model)
-        rows.append(f'<tr class="{"q" if quantified else "nq"}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    css = (f"#{uid} table{{border-collapse:collapse;font-size:0.85em;width:100%}}"
+           f"#{uid} td,#{uid} th{{border:1px solid #ddd;padding:4px 6px;vertical-align:top;text-align:left}}"
+           f"#{uid} summary{{cursor:pointer;font-weight:600;margin:0.4em 0}}")
     head = "".join(f"<th>{h}</th>" for h in ("aspect", "Kubernetes", "Mesos + Marathon", "quantified in"))
-    return HTML(f'<div id="{uid}"><style>{"".join(css)}</style>{radios}'
-                f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+
+    def wrap(value):
+        lines = textwrap.wrap(value, width) if width else [value]
+        return "<br>".join(esc(line) for line in lines)
+
+    groups = []
+    for key, title in _GROUPS:
+        rows = []
+        for r in frame.iter_rows(named=True):
+            quantified = r["section"] is not None
+            if quantified != (key == "q"):
+                continue
+            model = f'<a href="{esc(r["href"])}">{esc(r["section"])}</a>' if quantified else "—"
+            cells = [f"<b>{esc(r['aspect'])}</b>"]
+            for col, src in (("kubernetes", "source_kubernetes"), ("mesos_marathon", "source_mesos_marathon")):
+                cells.append(f'{wrap(r[col])}<br><small title="{esc(r[src])}">source: {esc(r[src])}</small>')
+            cells.append(model)
+            rows.append(f'<tr class="{key}">' + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+        groups.append(f"<details open><summary>{esc(title)} ({len(rows)})</summary>"
+                      f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></details>")
+    return HTML(f'<div id="{uid}"><style>{css}</style>{"".join(groups)}</div>')
