@@ -149,3 +149,26 @@ def test_summary_is_json_with_p99_live_and_stale():
         assert row["p99_ms"] > 0 and row["p99_ms_stale"] > 0
     assert out["algorithms"]["least_connections"]["p99_ms_stale"] > out["algorithms"]["power_of_d"]["p99_ms_stale"]
     assert Defaults().inter == 2.0 and Defaults().fall == 3 and Defaults().rise == 2
+
+
+def test_remembered_gives_compare_and_runs_each_pair_once(monkeypatch):
+    from labcdn.balancing import Remembered, studies
+
+    pair = ["round_robin", "least_connections"]
+    loads = [replace(SMALL, load=x) for x in (0.5, 0.6)]
+    want = {(d, tuple(a)): compare(d, a) for d, a in
+            [(SMALL, pair), (SMALL, pair[::-1]), (SMALL, [*pair, "random"]), (loads[1], pair)]}
+    calls = []
+    real = studies._every_algorithm
+    monkeypatch.setattr(studies, "_every_algorithm", lambda d, algs, **kw: calls.append(list(algs)) or real(d, algs))
+    model = Remembered()
+    for (d, algs), frame in list(want.items())[:3]:
+        assert model(d, list(algs)).equals(frame)  # the same rows, in the order asked
+    assert calls == [pair, ["random"]] and len(model) == 3
+    assert model.precompute([*loads, SMALL], pair) == 3 + 2 * len(pair)
+    assert calls[2:] == [pair, pair]  # SMALL was stored already
+    assert model(loads[1], pair).equals(want[(loads[1], tuple(pair))]) and len(calls) == 4
+    with pytest.raises(ValueError, match="algorithms"):
+        model(SMALL, ["no_such_rule"])
+    with pytest.raises(ValueError, match="Defaults"):
+        model.precompute([{"load": 0.5}])

@@ -201,10 +201,7 @@ _FIRST, _DIAGRAM, _DEAD, _RAW = ("first picture", "diagrams", "controls that cha
 #: widths. A ratchet, strict both ways: any other failure fails the test, and so does a listed check that
 #: now passes (remove it here). The intro and chapter 3 are converted and pass every check; every page
 #: already passes the overflow, network and mobile-menu checks.
-PENDING: dict[str, frozenset[str]] = {
-    "notebooks/06_balancing": frozenset({_RAW, _FIRST, _DIAGRAM, _DEAD}),
-    "notebooks/07_scheduling": frozenset({_FIRST, _DIAGRAM, _DEAD}),
-}
+PENDING: dict[str, frozenset[str]] = {}
 
 
 @pytest.mark.parametrize("width", list(WIDTHS))

@@ -46,6 +46,7 @@ from labcdn.balancing.simulation import STATUSES, VIEWS, Run, simulate
 from labcdn.balancing.studies import (
     DEFAULTS,
     Defaults,
+    Remembered,
     build_workload,
     compare,
     run,
@@ -70,6 +71,7 @@ __all__ = [
     "Defaults",
     "Failure",
     "HealthCheck",
+    "Remembered",
     "Run",
     "Workload",
     "backend_stats",

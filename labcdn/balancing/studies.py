@@ -275,3 +275,63 @@ def _finite(obj):
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
     return obj
+
+
+class Remembered:
+    """:func:`compare`, remembered per settings and algorithm: the live panel's model.
+
+    A slider move asks for one more point of a grid the panel has usually seen
+    before. :meth:`precompute` runs the model once over each slider's values (the
+    other controls at their defaults); afterwards a move to any of those points
+    reads the stored rows, and any other point runs the model once and is stored.
+    Only the one-row :func:`metrics` of each run is kept, not the run.
+    """
+
+    def __init__(self):
+        self._rows: dict[tuple[Defaults, str], pl.DataFrame] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __call__(self, defaults=DEFAULTS, algorithms=ALGORITHMS) -> pl.DataFrame:
+        """:func:`compare` of ``algorithms`` at ``defaults``, running only the pairs not seen before.
+
+        Parameters
+        ----------
+        defaults : Defaults
+        algorithms : sequence of str
+
+        Returns
+        -------
+        polars.DataFrame
+            The same rows as ``compare(defaults, algorithms)``, in the order of ``algorithms``.
+        """
+        d = _check(defaults)
+        algorithms = [check_choice("algorithms", a, ALGORITHMS) for a in algorithms]
+        missing = list(dict.fromkeys(a for a in algorithms if (d, a) not in self._rows))
+        if missing:
+            fresh = _every_algorithm(d, missing)
+            for a, row in zip(missing, fresh.iter_slices(1), strict=True):
+                self._rows[(d, a)] = row
+        return pl.concat([self._rows[(d, a)] for a in algorithms])
+
+    def precompute(self, points, algorithms=ALGORITHMS, *, progress=False) -> int:
+        """Run the model at each of ``points`` not stored yet: typically each slider's values in turn.
+
+        Parameters
+        ----------
+        points : iterable of Defaults
+            The settings a panel will ask for (build them as the panel does, so they compare equal).
+        algorithms : sequence of str
+        progress : bool
+            Show a tqdm progress bar on stderr.
+
+        Returns
+        -------
+        int
+            (settings, algorithm) pairs now stored.
+        """
+        points = [_check(p) for p in points]
+        for point in tqdm(points, disable=not progress, desc="precompute"):
+            self(point, algorithms)
+        return len(self)

@@ -11,6 +11,7 @@ import altair as alt
 import polars as pl
 
 from labcdn.balancing.algorithms import ALGORITHMS
+from labcdn.charts.captions import caption, caption_rows
 
 PALETTE = ["#4c78a8", "#9ecae9", "#e45756", "#ff9da6", "#b279a2", "#bab0ac", "#54a24b", "#f58518", "#eeca3b",
            "#72b7b2"]
@@ -84,6 +85,38 @@ def panel(frame: pl.DataFrame, title: str) -> alt.HConcatChart:
     ``frame``: :func:`labcdn.balancing.metrics`.
     """
     return alt.hconcat(percentiles(frame, title=title), failures_bar(frame)).resolve_scale(color="independent")
+
+
+class LivePanel:
+    """:func:`panel` under a caption, for a live control: built once per set of algorithms, then each redraw
+    only swaps the rows.
+
+    Building an Altair chart from encodings costs tens of milliseconds; a redraw after a slider move changes
+    only the numbers and the caption (the settings shown), so the chart is copied from the one built for the
+    same algorithms and given the new rows. The caption is data (:func:`labcdn.charts.captions.caption`),
+    so the spec's shape stays fixed and a live view updates in place.
+    """
+
+    TITLE = "Response time by algorithm"
+
+    def __init__(self):
+        self._built: dict[tuple[str, ...], alt.VConcatChart] = {}
+
+    def __call__(self, frame: pl.DataFrame, text: str) -> alt.VConcatChart:
+        """The same chart as ``alt.vconcat(caption(text, WIDTH), panel(frame, LivePanel.TITLE))``."""
+        key = tuple(sorted(set(frame["algorithm"].to_list())))
+        if key not in self._built:
+            self._built[key] = alt.vconcat(caption(text, WIDTH), panel(frame, self.TITLE))
+        built = self._built[key]
+        top, body = (c.copy(deep=False) for c in built.vconcat)
+        left, right = (c.copy(deep=False) for c in body.hconcat)
+        top.data = caption_rows(text)
+        left.data = _long_statistics(frame, ["algorithm"])
+        right.data = frame.select("algorithm", "failed")
+        body.hconcat = [left, right]
+        out = built.copy(deep=False)
+        out.vconcat = [top, body]
+        return out
 
 
 def load_curves(frame: pl.DataFrame, statistic: str = "p99") -> alt.Chart:
@@ -171,14 +204,17 @@ def herd(frame: pl.DataFrame, title: str = "Requests at each backend") -> alt.Ch
 def ccdf(frame: pl.DataFrame) -> alt.Chart:
     """Complementary distribution of response time, one line per algorithm, log-log.
 
-    ``frame``: ``algorithm, ms, tail`` (share of requests slower than ``ms``).
+    ``frame``: ``algorithm, ms, tail`` (share of requests slower than ``ms``). The axes span the
+    whole frame, so a slider that filters it (a grid from ``grid_slider.precompute``) keeps them fixed.
     """
+    x = [float(frame["ms"].min()), float(frame["ms"].max())]
+    y = [float(frame["tail"].min()), 1.0]
     return (
         alt.Chart(frame, title="Share of requests slower than t")
         .mark_line(clip=True)
         .encode(
-            x=alt.X("ms:Q", title="t (ms, log)", scale=alt.Scale(type="log", domain=[3, 10000])),
-            y=alt.Y("tail:Q", title="share slower (log)", scale=alt.Scale(type="log", domain=[1e-4, 1])),
+            x=alt.X("ms:Q", title="t (ms, log)", scale=alt.Scale(type="log", domain=x, nice=True)),
+            y=alt.Y("tail:Q", title="share slower (log)", scale=alt.Scale(type="log", domain=y)),
             color=_algorithm(frame),
             tooltip=["algorithm", alt.Tooltip("ms:Q", format=".1f"), "tail"],
         )

@@ -16,6 +16,8 @@ import altair as alt
 import polars as pl
 from IPython.display import HTML
 
+from labcdn.charts.captions import caption, caption_rows
+
 WIDTH = 420
 HEIGHT = 250
 K8S = "#4c78a8"
@@ -56,27 +58,54 @@ def drf_shares(allocation: pl.DataFrame, capacity: dict) -> alt.Chart:
                                             title="DRF: dominant shares equalise (solid bars)")
 
 
+WAIT_STATISTICS = {"wait_first_mean": "mean", "wait_first_p90": "90th percentile"}
+
+
+def _waits_data(metrics: pl.DataFrame) -> pl.DataFrame:
+    return (metrics.filter(pl.col("metric").is_in(list(WAIT_STATISTICS)) & (pl.col("workload") != "all"))
+            .with_columns(pl.col("metric").replace_strict(WAIT_STATISTICS), pl.col("value").round(3)))
+
+
 def waits(metrics: pl.DataFrame, title: str = "Wait from a job's arrival to its first task") -> alt.Chart:
     """Mean and 90th-percentile wait to a job's first task, per design and workload.
 
     ``metrics``: :meth:`labcdn.orchestration.Simulation.metrics` of several runs stacked.
     """
-    names = {"wait_first_mean": "mean", "wait_first_p90": "90th percentile"}
-    data = (metrics.filter(pl.col("metric").is_in(list(names)) & (pl.col("workload") != "all"))
-            .with_columns(pl.col("metric").replace_strict(names), pl.col("value").round(3)))
     return (
-        alt.Chart(data, title=title)
+        alt.Chart(_waits_data(metrics), title=title)
         .mark_bar()
         .encode(
             x=alt.X("value:Q", title="wait (s)"),
             y=alt.Y("design:N", title=None, sort=["monolithic", "two_level"]),
             color=alt.Color("design:N", scale=DESIGN_COLORS, legend=None),
             row=alt.Row("workload:N", title=None),
-            column=alt.Column("metric:N", title=None, sort=list(names.values())),
+            column=alt.Column("metric:N", title=None, sort=list(WAIT_STATISTICS.values())),
             tooltip=["design", "workload", "metric", alt.Tooltip("value:Q", format=".3f")],
         )
         .properties(width=200, height=50)
     )
+
+
+class LiveWaits:
+    """:func:`waits` under a caption, for a live control: built once, then each redraw only swaps the rows.
+
+    Building an Altair chart from encodings costs tens of milliseconds; a slider move changes only the
+    numbers and the caption, which is data (:func:`labcdn.charts.captions.caption`), so the spec's shape
+    stays fixed and a live view updates in place.
+    """
+
+    def __init__(self):
+        self._built: alt.VConcatChart | None = None
+
+    def __call__(self, metrics: pl.DataFrame, text: str) -> alt.VConcatChart:
+        """The same chart as ``alt.vconcat(caption(text, WIDTH), waits(metrics))``."""
+        if self._built is None:
+            self._built = alt.vconcat(caption(text, WIDTH), waits(metrics))
+        top, body = (c.copy(deep=False) for c in self._built.vconcat)
+        top.data, body.data = caption_rows(text), _waits_data(metrics)
+        out = self._built.copy(deep=False)
+        out.vconcat = [top, body]
+        return out
 
 
 def _limits_layer(limits: pl.DataFrame, y_top: float):
@@ -128,15 +157,19 @@ def sweep_waits(sweep: pl.DataFrame, limits: pl.DataFrame) -> alt.LayerChart:
         width=WIDTH, height=HEIGHT, title="Job wait as the cell grows")
 
 
-def unschedulable(metrics: pl.DataFrame, recorded: int) -> alt.LayerChart:
+def unschedulable(metrics: pl.DataFrame, recorded: int, x_max: float | None = None) -> alt.LayerChart:
     """Pods never placed per run and workload, beside the pods the trace recorded as Pending.
 
-    ``metrics``: :func:`labcdn.orchestration.replay`'s ``metrics``.
+    ``metrics``: :func:`labcdn.orchestration.replay`'s ``metrics``; an ``inflate`` column, if
+    any (:func:`labcdn.orchestration.panels.inflation`), is kept for a slider to filter on.
+    ``x_max``: the x axis' upper end (fixed, so a slider moves the bars, not the axis).
     """
+    grid = ["inflate"] if "inflate" in metrics.columns else []
     data = (metrics.filter((pl.col("metric") == "unschedulable_tasks") & (pl.col("workload") != "all"))
-            .select("run", "workload", pl.col("value").cast(pl.Int64).alias("pods")))
+            .select(*grid, "run", "workload", pl.col("value").cast(pl.Int64).alias("pods")))
+    scale = alt.Scale() if x_max is None else alt.Scale(domain=[0, x_max])
     bars = alt.Chart(data).mark_bar().encode(
-        x=alt.X("pods:Q", title="pods never placed", stack=True),
+        x=alt.X("pods:Q", title="pods never placed", stack=True, scale=scale),
         y=alt.Y("run:N", title=None, sort=RUN_COLORS.domain),
         color=alt.Color("workload:N", scale=alt.Scale(domain=["batch", "service"], range=["#bab0ac", "#54a24b"]),
                         title="pod class"),
@@ -152,21 +185,50 @@ TRACE_METRICS = {"gpu_used": "GPU in use", "cpu_used": "CPU in use", "frag_gpu":
                  "frag_cpu": "free CPU fragmented"}
 
 
-def trace_timeline(timeline: pl.DataFrame) -> alt.Chart:
+def _timeline_data(timeline: pl.DataFrame) -> pl.DataFrame:
+    grid = ["inflate"] if "inflate" in timeline.columns else []
+    return (timeline.select(*grid, "run", pl.col("gpu_asked").round(4), *TRACE_METRICS)
+            .unpivot(index=[*grid, "run", "gpu_asked"], variable_name="measure", value_name="share")
+            .with_columns(pl.col("measure").replace_strict(TRACE_METRICS), pl.col("share").round(4)))
+
+
+class LiveTimeline:
+    """:func:`trace_timeline` under a caption, for a live control: built once per x range, then each redraw
+    only swaps the rows (the caption is data, so the spec's shape stays fixed).
+
+    ``LiveTimeline()(timeline, text, x_max)`` gives the spec of
+    ``alt.vconcat(caption(text, WIDTH), trace_timeline(timeline, x_max))``.
+    """
+
+    def __init__(self):
+        self._built: dict[float | None, alt.VConcatChart] = {}
+
+    def __call__(self, timeline: pl.DataFrame, text: str, x_max: float | None = None) -> alt.VConcatChart:
+        """The same chart as ``alt.vconcat(caption(text, WIDTH), trace_timeline(timeline, x_max))``."""
+        if x_max not in self._built:
+            self._built[x_max] = alt.vconcat(caption(text, WIDTH), trace_timeline(timeline, x_max))
+        top, body = (c.copy(deep=False) for c in self._built[x_max].vconcat)
+        top.data, body.data = caption_rows(text), _timeline_data(timeline)
+        out = self._built[x_max].copy(deep=False)
+        out.vconcat = [top, body]
+        return out
+
+
+def trace_timeline(timeline: pl.DataFrame, x_max: float | None = None) -> alt.Chart:
     """Utilisation and fragmentation as the trace's pods arrive, one panel per measure.
 
     ``timeline``: :func:`labcdn.orchestration.replay`'s ``timeline``; the x axis is the
-    GPU asked for by the pods arrived so far, as a share of the cluster's GPUs.
+    GPU asked for by the pods arrived so far, as a share of the cluster's GPUs. An
+    ``inflate`` column, if any (:func:`labcdn.orchestration.panels.inflation`), is kept for
+    a slider to filter on; ``x_max`` fixes the x axis' upper end.
     """
-    data = (timeline.select("run", pl.col("gpu_asked").round(4), *TRACE_METRICS)
-            .unpivot(index=["run", "gpu_asked"], variable_name="measure", value_name="share")
-            .with_columns(pl.col("measure").replace_strict(TRACE_METRICS), pl.col("share").round(4)))
+    scale = alt.Scale() if x_max is None else alt.Scale(domain=[0, x_max])
     return (
-        alt.Chart(data)
+        alt.Chart(_timeline_data(timeline))
         .mark_line()
         .encode(
             x=alt.X("gpu_asked:Q", title="GPU asked for so far (share of the cluster's GPUs)",
-                    axis=alt.Axis(format="%")),
+                    axis=alt.Axis(format="%"), scale=scale),
             y=alt.Y("share:Q", title=None, axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
             color=alt.Color("run:N", scale=RUN_COLORS, title="run"),
             facet=alt.Facet("measure:N", columns=2, sort=list(TRACE_METRICS.values()), title=None),
