@@ -195,15 +195,6 @@ def raw_outputs(page) -> list[str]:
     return found
 
 
-_FIRST, _DIAGRAM, _DEAD, _RAW = ("first picture", "diagrams", "controls that change nothing visible",
-                                 "raw reprs in outputs")
-#: Issue 18's per-chapter work still to do: the checks each chapter not yet converted fails today, at both
-#: widths. A ratchet, strict both ways: any other failure fails the test, and so does a listed check that
-#: now passes (remove it here). The intro and chapter 3 are converted and pass every check; every page
-#: already passes the overflow, network and mobile-menu checks.
-PENDING: dict[str, frozenset[str]] = {}
-
-
 @pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("page_name", chapter_pages())
 def test_page_reads_well(browser, built, artifacts, page_name, width):
@@ -229,10 +220,6 @@ def test_page_reads_well(browser, built, artifacts, page_name, width):
     page.close()
     problems["network requests"] = guard.blocked
     problems = {k: v for k, v in problems.items() if v}
-    pending = PENDING.get(page_name, frozenset())
-    fixed = sorted(pending - problems.keys())
-    assert not fixed, f"{page_name} at {size[0]} px now passes {fixed}: remove them from PENDING"
-    problems = {k: v for k, v in problems.items() if k not in pending}
     report = "\n".join(
         f"  {k} ({len(v)}):\n" + "\n".join(f"    - {x}" for x in v[:12]) for k, v in problems.items()
     )
