@@ -152,7 +152,8 @@ class LiveChart(anywidget.AnyWidget):
         self.spec, self.datasets, self.signals = split_spec(full)
         self.on_msg(self._on_msg)
         # Have Vega ready when the front end asks (after Run All's last cell), not bundled on the first move.
-        threading.Thread(target=vega_runtime, name="labcdn-vega-runtime", daemon=True).start()
+        if not vega_runtime.cache_info().currsize:
+            threading.Thread(target=vega_runtime, name="labcdn-vega-runtime", daemon=True).start()
 
     def show(self, chart: alt.TopLevelMixin) -> bool:
         """Replace the chart: the front end updates its view in place when only the data changed.

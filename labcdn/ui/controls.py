@@ -109,7 +109,6 @@ def live(
                 "control": getattr(change.get("owner"), "description", ""),
                 "model_s": t1 - t0,
                 "chart_s": t2 - t1,
-                "render_s": 0.0,
                 "reshaped": bool(reshaped),  # a LiveChart rebuilt its view (the spec changed, not just data)
             }
             with open(log, "a", encoding="utf-8") as fh:
