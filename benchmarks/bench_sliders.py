@@ -69,6 +69,9 @@ async ([output, settle, limit]) => {
   return (b.t0 === null || b.last === null) ? null : b.last - b.t0;
 }
 """
+# A noUiSlider's value and (min, max, step), unrounded.
+VALUE_JS = "e => Number(e.noUiSlider.get(true))"
+RANGE_JS = "e => [e.noUiSlider.options.range.min, e.noUiSlider.options.range.max, e.noUiSlider.options.step]"
 
 
 def chapters_with_panels(selected: list[str]) -> list[Path]:
@@ -119,12 +122,16 @@ def bench_chapter(browser, path: Path, moves: int, log_dir: Path) -> list[dict]:
                 e2e, browser_ms = [], []
                 # One direction from the defaults, so every move asks for a value not drawn before in this
                 # session (only a grid the panel precomputed can answer it); turn back at the end of the range.
-                start = handle.get_attribute("aria-valuenow")
+                # The slider's own value and range (its aria-valuenow is rounded for display: 0.84 reads "0.8").
+                target = slider.locator(".noUi-target").first
+                low, high, step = target.evaluate(RANGE_JS)
+                start = target.evaluate(VALUE_JS)
                 key = "ArrowRight"
                 for _ in range(moves):
-                    if handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemax"):
+                    now = target.evaluate(VALUE_JS)
+                    if now >= high - step / 2:
                         key = "ArrowLeft"
-                    elif handle.get_attribute("aria-valuenow") == handle.get_attribute("aria-valuemin"):
+                    elif now <= low + step / 2:
                         key = "ArrowRight"
                     out_el = output.element_handle()
                     page.evaluate(ARM_JS, [out_el])
@@ -139,14 +146,16 @@ def bench_chapter(browser, path: Path, moves: int, log_dir: Path) -> list[dict]:
                 kernel = [json.loads(line) for line in timings.read_text().splitlines()[before:]]
                 # Back to where it started (untimed), so the next slider moves from the defaults too.
                 for _ in range(2 * moves):
-                    now = handle.get_attribute("aria-valuenow")
-                    if abs(float(now) - float(start)) <= 1e-9 * max(1.0, abs(float(start))):
-                        break  # (a float slider's value may read 0.7000000000000001)
+                    now = target.evaluate(VALUE_JS)
+                    if abs(now - start) < step / 2:
+                        break
                     out_el = output.element_handle()
                     page.evaluate(ARM_JS, [out_el])
                     handle.focus()
-                    page.keyboard.press("ArrowLeft" if float(now) > float(start) else "ArrowRight")
+                    page.keyboard.press("ArrowLeft" if now > start else "ArrowRight")
                     page.evaluate(WAIT_JS, [out_el, SETTLE_MS, MOVE_TIMEOUT_MS])
+                if abs(target.evaluate(VALUE_JS) - start) >= step / 2:
+                    raise RuntimeError(f"{path.stem} panel {p}: {label!r} did not return to {start}")
                 rows.append(summarise(path.stem, p, label, e2e, kernel, moves, browser_ms))
                 print(format_row(rows[-1]), flush=True)
         page.close()
