@@ -46,6 +46,38 @@ def test_allocation_matches_naive(files, n_flash, n_storage, rule, target, seed)
     np.testing.assert_allclose(got.ram_fraction, ram, rtol=1e-9, atol=1e-9)
 
 
+@SMALL
+@given(st.lists(st.sampled_from([0.0, 1.0, 2.0, 3.5]), min_size=1, max_size=40),
+       st.lists(st.sampled_from([1.0, 2.0, 4.0]), min_size=40, max_size=40))
+def test_popularity_ranking_matches_a_sorted_list(demand, sizes):
+    demand, size = np.array(demand), np.array(sizes[:len(demand)])  # few values: many ties
+    want = sorted(range(len(demand)), key=lambda i: (-demand[i] / size[i], i))
+    assert R.popularity_ranking(demand, size).tolist() == want
+
+
+@pytest.mark.parametrize("kind", ["zipf", "catalogue"])
+def test_a_kept_ranking_gives_the_same_plan(kind):
+    d = R.ReplicationParams(servers=20, titles=40, files=3_000, workload=kind, flash_servers=3, storage_servers=2)
+    work = R.workload(d)
+    assert work.ranking.tolist() == views_rank(work.demand, work.size_bytes).tolist()
+    kept = T.tier_shares(d, work)
+    assert kept.equals(T.tier_shares(d, work._replace(ranking=None)))
+    plan = T.allocate(work.demand, work.size_bytes, ranking=work.ranking, flash_servers=3, storage_servers=2)
+    again = T.allocate(work.demand, work.size_bytes, flash_servers=3, storage_servers=2)
+    for a, b in zip(plan, again, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_a_wrong_ranking_is_refused():
+    demand, size = np.array([1.0, 3.0, 2.0, 2.0]), np.ones(4)
+    assert R.popularity_ranking(demand, size).tolist() == [1, 2, 3, 0]
+    for bad, match in (([1, 2, 3], "one entry per file \\(4\\); got 3"), ([1, 2, 2, 0], "permutation"),
+                       ([1, 2, 3, 4], "permutation"), ([1, 3, 2, 0], "ties in index order"),
+                       ([2, 1, 3, 0], "most popular first"), ([1, 2, 3, -1], "ranking")):
+        with pytest.raises(ValueError, match=match):
+            T.allocate(demand, size, ranking=bad)
+
+
 def test_cutoffs_follow_popularity_and_capacity():
     rng = np.random.default_rng(1)
     demand = rng.pareto(0.9, 2_000)

@@ -56,7 +56,7 @@ figures (:data:`PUBLISHED`) beside the model's.
 
 =============== ==============================================================
 ``parameters``  :class:`ReplicationParams`, :data:`DEFAULTS` and the choices
-``workloads``   :class:`Workload`, :func:`workload`, :func:`catalogue_workload`
+``workloads``   :class:`Workload`, :func:`workload`, :func:`catalogue_workload`, :func:`popularity_ranking`
 ``copies``      :func:`copy_counts`, :func:`storage_overhead`
 ``placement``   :class:`Placement`, :func:`place`
 ``allocation``  :class:`ServerLoads`, :func:`server_loads`, :func:`usable_fraction`
@@ -125,7 +125,7 @@ from labcdn.replication.tiers import (
     server_types,
     tier_shares,
 )
-from labcdn.replication.workloads import Workload, catalogue_workload, workload
+from labcdn.replication.workloads import Workload, catalogue_workload, popularity_ranking, workload
 
 __all__ = [
     "COPY_RULES",
@@ -157,6 +157,7 @@ __all__ = [
     "explore",
     "failure",
     "place",
+    "popularity_ranking",
     "published_figures",
     "ram_by_title",
     "ram_readings",

@@ -51,7 +51,7 @@ from labcdn.replication.allocation import server_loads
 from labcdn.replication.copies import copy_counts
 from labcdn.replication.parameters import COPY_RULES, DEFAULTS, _checked
 from labcdn.replication.placement import place
-from labcdn.replication.workloads import workload
+from labcdn.replication.workloads import popularity_ranking, workload
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,7 @@ class TierPlan(NamedTuple):
 def allocate(demand, size_bytes, *, flash_servers=DEFAULTS.flash_servers, storage_servers=DEFAULTS.storage_servers,
              flash=FLASH, storage=STORAGE, flash_target=None, copy_rule=DEFAULTS.copy_rule,
              max_copies=DEFAULTS.max_copies, copy_share=DEFAULTS.copy_share,
-             uniform_copies=DEFAULTS.uniform_copies):
+             uniform_copies=DEFAULTS.uniform_copies, ranking=None):
     """Heterogeneous allocation: popularity cutoffs per server type, copies, and RAM.
 
     Parameters
@@ -128,6 +128,10 @@ def allocate(demand, size_bytes, *, flash_servers=DEFAULTS.flash_servers, storag
     copy_rule, max_copies, copy_share, uniform_copies
         As :func:`labcdn.replication.copy_counts`, within each tier (caps are
         clipped to the tier's servers).
+    ranking : array_like of int, optional
+        :func:`labcdn.replication.popularity_ranking` of ``demand`` and ``size_bytes``
+        (a :class:`Workload` keeps it), so that planning one workload many times sorts it once;
+        computed if omitted. It is checked (files in order of views, ties by index).
 
     Returns
     -------
@@ -152,7 +156,7 @@ def allocate(demand, size_bytes, *, flash_servers=DEFAULTS.flash_servers, storag
     nic_total = n_f * flash.nic_gbps + n_s * storage.nic_gbps
     target = n_f * flash.nic_gbps / nic_total if flash_target is None else check_range(
         "flash_target", flash_target, 0.0, 1.0)
-    order = np.argsort(-(demand / size), kind="stable")  # views, most popular first
+    order = popularity_ranking(demand, size) if ranking is None else _checked_ranking(ranking, demand / size)
     d_sorted, s_sorted = demand[order], size[order]
     carried = np.cumsum(d_sorted)
     total = carried[-1]  # summed in the same order as the cutoff, so a target of 1 is reached exactly
@@ -181,6 +185,20 @@ def allocate(demand, size_bytes, *, flash_servers=DEFAULTS.flash_servers, storag
     return TierPlan(tier, copies, ram)
 
 
+def _checked_ranking(ranking, views):
+    """``ranking`` as int64 if it is :func:`popularity_ranking` of these views; otherwise a ValueError."""
+    order = check_array("ranking", ranking, dtype=np.int64, low=0)
+    if order.size != views.size:
+        raise ValueError(f"ranking must have one entry per file ({views.size}); got {order.size}")
+    if order.max() >= views.size or np.bincount(order, minlength=views.size).max() > 1:
+        raise ValueError(f"ranking must be a permutation of the file indices 0..{views.size - 1}")
+    drop = np.diff(views[order])
+    if not np.all((drop < 0) | ((drop == 0) & (np.diff(order) > 0))):
+        raise ValueError("ranking must list the files by views (demand / size_bytes), most popular first, "
+                         "ties in index order: popularity_ranking(demand, size_bytes)")
+    return order
+
+
 def _specs(d):
     return (ServerType("flash", FLASH.nic_gbps, FLASH.disk_gbps, FLASH.storage_tb, d.ram_gb_flash),
             ServerType("storage", STORAGE.nic_gbps, STORAGE.disk_gbps, STORAGE.storage_tb, d.ram_gb_storage))
@@ -190,7 +208,7 @@ def _plan(d, work):
     flash, storage = _specs(d)
     plan = allocate(work.demand, work.size_bytes, flash_servers=d.flash_servers, storage_servers=d.storage_servers,
                     flash=flash, storage=storage, copy_rule=d.copy_rule, max_copies=d.max_copies,
-                    copy_share=d.copy_share, uniform_copies=d.uniform_copies)
+                    copy_share=d.copy_share, uniform_copies=d.uniform_copies, ranking=work.ranking)
     return plan, flash, storage
 
 

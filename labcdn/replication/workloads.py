@@ -17,13 +17,33 @@ from labcdn.replication.parameters import DEFAULTS, _checked
 
 
 class Workload(NamedTuple):
-    """Files of a study: ``keys`` (uint64 hashes), ``demand`` (shares summing to 1), ``size_bytes``
-    and ``title`` (int64 title index of each file)."""
+    """Files of a study: ``keys`` (uint64 hashes), ``demand`` (shares summing to 1), ``size_bytes``,
+    ``title`` (int64 title index of each file) and ``ranking`` (:func:`popularity_ranking` of the files,
+    kept so that models planning one workload many times do not sort it again; ``None``: not kept)."""
 
     keys: np.ndarray
     demand: np.ndarray
     size_bytes: np.ndarray
     title: np.ndarray
+    ranking: np.ndarray | None = None
+
+
+def popularity_ranking(demand, size_bytes) -> np.ndarray:
+    """File indices by popularity as Open Connect measures it, views = demand / size, most popular first.
+
+    Parameters
+    ----------
+    demand : numpy.ndarray of float
+        Demand per file (bytes streamed, or shares of them), >= 0.
+    size_bytes : numpy.ndarray of float
+        Size per file, > 0, one per file.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+        A permutation of ``arange(n)``; files with equal views keep their index order.
+    """
+    return np.argsort(-(demand / size_bytes), kind="stable").astype(np.int64, copy=False)
 
 
 def workload(defaults=DEFAULTS) -> Workload:
@@ -46,8 +66,8 @@ def workload(defaults=DEFAULTS) -> Workload:
     d = _checked(defaults)
     if d.workload == "zipf":
         keys = key_catalog(d.files, seed=d.seed)
-        return Workload(keys, zipf_demand(d.files, d.zipf_exponent), np.full(d.files, d.file_gb * 1e9),
-                        np.arange(d.files, dtype=np.int64))
+        demand, size = zipf_demand(d.files, d.zipf_exponent), np.full(d.files, d.file_gb * 1e9)
+        return Workload(keys, demand, size, np.arange(d.files, dtype=np.int64), popularity_ranking(demand, size))
     cat = make_catalogue(CatalogueParams(n_titles=d.titles), seed=d.seed)
     views = file_views(cat, DemandParams(zipf_exponent=d.zipf_exponent))
     return catalogue_workload(cat.size_bytes, views.bytes, cat.title)
@@ -68,7 +88,8 @@ def catalogue_workload(size_bytes, bytes_streamed, title=None) -> Workload:
     Returns
     -------
     Workload
-        Keys are ``hash_keys(arange(n))``; demand is each file's share of bytes streamed.
+        Keys are ``hash_keys(arange(n))``; demand is each file's share of bytes streamed; ``ranking``
+        is :func:`popularity_ranking` of the files.
     """
     size = check_array("size_bytes", size_bytes, dtype=np.float64, min_size=1)
     streamed = check_array("bytes_streamed", bytes_streamed, dtype=np.float64, low=0.0)
@@ -82,4 +103,5 @@ def catalogue_workload(size_bytes, bytes_streamed, title=None) -> Workload:
     title = ids if title is None else check_array("title", title, dtype=np.int64, low=0)
     if title.size != size.size:
         raise ValueError(f"title must have one entry per file ({size.size}); got {title.size}")
-    return Workload(hash_keys(ids), streamed / streamed.sum(), size, title)
+    demand = streamed / streamed.sum()
+    return Workload(hash_keys(ids), demand, size, title, popularity_ranking(demand, size))
