@@ -1,4 +1,9 @@
-"""Live-panel charts of chapters 6 and 7: built once, rows swapped per redraw, a fixed shape, the plain builder's spec."""
+"""Live-panel charts of chapters 6 and 7: built once, rows filled in per redraw, a fixed shape, the plain builder's chart.
+
+A filled template keeps the dataset names of the chart it was built from (Altair names them after a hash of
+the rows), so charts are compared as the live view sees them: shape, rows and title params
+(:func:`labcdn.ui.chart.split_spec`).
+"""
 
 from __future__ import annotations
 
@@ -13,14 +18,15 @@ from labcdn import balancing as lb
 from labcdn import orchestration as orch
 from labcdn.charts import balancing as lb_charts
 from labcdn.charts import orchestration as orc_charts
-from labcdn.charts.captions import caption
+from labcdn.charts import templates
+from labcdn.charts.captions import caption, caption_rows
 from labcdn.ui.chart import split_spec
 
 SMALL = replace(lb.DEFAULTS, requests=5_000)
 
 
 def _spec(chart) -> str:
-    return json.dumps(chart.to_dict(validate=False), sort_keys=True)
+    return json.dumps(split_spec(chart.to_dict(validate=False)), sort_keys=True)
 
 
 def _shape(chart) -> str:
@@ -67,6 +73,20 @@ def test_live_timeline_gives_the_timeline_spec_with_a_fixed_shape():
         assert _spec(chart) == _spec(want)
         shapes.add(_shape(chart))
     assert len(shapes) == 1
+
+
+def test_templates_build_once_per_key():
+    built = []
+
+    def build(text):
+        built.append(text)
+        return caption(text)
+
+    cache = templates.Templates()
+    for key, text in [("a", "one"), ("a", "two"), ("b", "three")]:
+        spec = cache.fill(key, lambda text=text: build(text), [caption_rows(text)])
+        assert list(spec.to_dict()["datasets"].values()) == [[{"caption": text}]]
+    assert built == ["one", "three"] and len(cache) == 2
 
 
 def test_caption_is_one_row_of_text():

@@ -31,10 +31,3 @@ def test_fill_refuses_rows_that_fit_no_dataset_and_ambiguous_templates():
     twins = {"datasets": {"a": [{"x": 1}], "b": [{"x": 2}]}}
     with pytest.raises(ValueError, match="have the same columns"):
         templates.dataset_names(twins)
-
-
-def test_nested_sets_one_sub_chart_only():
-    spec = templates.Spec({"vconcat": [{"title": "a"}, {"title": "b"}]})
-    out = templates.nested(spec, {"vconcat": 0}, title="new")
-    assert out.to_dict()["vconcat"] == [{"title": "new"}, {"title": "b"}]
-    assert spec.to_dict()["vconcat"][0] == {"title": "a"}  # the template is not changed

@@ -11,6 +11,7 @@ import altair as alt
 import polars as pl
 
 from labcdn.balancing.algorithms import ALGORITHMS
+from labcdn.charts import templates
 from labcdn.charts.captions import caption, caption_rows
 
 PALETTE = ["#4c78a8", "#9ecae9", "#e45756", "#ff9da6", "#b279a2", "#bab0ac", "#54a24b", "#f58518", "#eeca3b",
@@ -89,34 +90,23 @@ def panel(frame: pl.DataFrame, title: str) -> alt.HConcatChart:
 
 class LivePanel:
     """:func:`panel` under a caption, for a live control: built once per set of algorithms, then each redraw
-    only swaps the rows.
+    only fills in the rows (:class:`labcdn.charts.templates.Templates`).
 
-    Building an Altair chart from encodings costs tens of milliseconds; a redraw after a slider move changes
-    only the numbers and the caption (the settings shown), so the chart is copied from the one built for the
-    same algorithms and given the new rows. The caption is data (:func:`labcdn.charts.captions.caption`),
-    so the spec's shape stays fixed and a live view updates in place.
+    A redraw after a slider move changes only the numbers and the caption (the settings shown). The caption
+    is data (:func:`labcdn.charts.captions.caption`), so the spec's shape stays fixed and a live view
+    updates in place.
     """
 
     TITLE = "Response time by algorithm"
 
     def __init__(self):
-        self._built: dict[tuple[str, ...], alt.VConcatChart] = {}
+        self._templates = templates.Templates()
 
-    def __call__(self, frame: pl.DataFrame, text: str) -> alt.VConcatChart:
+    def __call__(self, frame: pl.DataFrame, text: str) -> templates.Spec:
         """The same chart as ``alt.vconcat(caption(text, WIDTH), panel(frame, LivePanel.TITLE))``."""
         key = tuple(sorted(set(frame["algorithm"].to_list())))
-        if key not in self._built:
-            self._built[key] = alt.vconcat(caption(text, WIDTH), panel(frame, self.TITLE))
-        built = self._built[key]
-        top, body = (c.copy(deep=False) for c in built.vconcat)
-        left, right = (c.copy(deep=False) for c in body.hconcat)
-        top.data = caption_rows(text)
-        left.data = _long_statistics(frame, ["algorithm"])
-        right.data = frame.select("algorithm", "failed")
-        body.hconcat = [left, right]
-        out = built.copy(deep=False)
-        out.vconcat = [top, body]
-        return out
+        rows = [caption_rows(text), _long_statistics(frame, ["algorithm"]), frame.select("algorithm", "failed")]
+        return self._templates.fill(key, lambda: alt.vconcat(caption(text, WIDTH), panel(frame, self.TITLE)), rows)
 
 
 def load_curves(frame: pl.DataFrame, statistic: str = "p99") -> alt.Chart:

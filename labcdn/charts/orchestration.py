@@ -16,6 +16,7 @@ import altair as alt
 import polars as pl
 from IPython.display import HTML
 
+from labcdn.charts import templates
 from labcdn.charts.captions import caption, caption_rows
 
 WIDTH = 420
@@ -87,25 +88,20 @@ def waits(metrics: pl.DataFrame, title: str = "Wait from a job's arrival to its 
 
 
 class LiveWaits:
-    """:func:`waits` under a caption, for a live control: built once, then each redraw only swaps the rows.
+    """:func:`waits` under a caption, for a live control: built once, then each redraw only fills in the rows
+    (:class:`labcdn.charts.templates.Templates`).
 
-    Building an Altair chart from encodings costs tens of milliseconds; a slider move changes only the
-    numbers and the caption, which is data (:func:`labcdn.charts.captions.caption`), so the spec's shape
-    stays fixed and a live view updates in place.
+    A slider move changes only the numbers and the caption, which is data
+    (:func:`labcdn.charts.captions.caption`), so the spec's shape stays fixed and a live view updates in place.
     """
 
     def __init__(self):
-        self._built: alt.VConcatChart | None = None
+        self._templates = templates.Templates()
 
-    def __call__(self, metrics: pl.DataFrame, text: str) -> alt.VConcatChart:
+    def __call__(self, metrics: pl.DataFrame, text: str) -> templates.Spec:
         """The same chart as ``alt.vconcat(caption(text, WIDTH), waits(metrics))``."""
-        if self._built is None:
-            self._built = alt.vconcat(caption(text, WIDTH), waits(metrics))
-        top, body = (c.copy(deep=False) for c in self._built.vconcat)
-        top.data, body.data = caption_rows(text), _waits_data(metrics)
-        out = self._built.copy(deep=False)
-        out.vconcat = [top, body]
-        return out
+        return self._templates.fill(None, lambda: alt.vconcat(caption(text, WIDTH), waits(metrics)),
+                                    [caption_rows(text), _waits_data(metrics)])
 
 
 def _limits_layer(limits: pl.DataFrame, y_top: float):
@@ -194,24 +190,20 @@ def _timeline_data(timeline: pl.DataFrame) -> pl.DataFrame:
 
 class LiveTimeline:
     """:func:`trace_timeline` under a caption, for a live control: built once per x range, then each redraw
-    only swaps the rows (the caption is data, so the spec's shape stays fixed).
+    only fills in the rows (:class:`labcdn.charts.templates.Templates`; the caption is data, so the spec's
+    shape stays fixed).
 
     ``LiveTimeline()(timeline, text, x_max)`` gives the spec of
     ``alt.vconcat(caption(text, WIDTH), trace_timeline(timeline, x_max))``.
     """
 
     def __init__(self):
-        self._built: dict[float | None, alt.VConcatChart] = {}
+        self._templates = templates.Templates()
 
-    def __call__(self, timeline: pl.DataFrame, text: str, x_max: float | None = None) -> alt.VConcatChart:
+    def __call__(self, timeline: pl.DataFrame, text: str, x_max: float | None = None) -> templates.Spec:
         """The same chart as ``alt.vconcat(caption(text, WIDTH), trace_timeline(timeline, x_max))``."""
-        if x_max not in self._built:
-            self._built[x_max] = alt.vconcat(caption(text, WIDTH), trace_timeline(timeline, x_max))
-        top, body = (c.copy(deep=False) for c in self._built[x_max].vconcat)
-        top.data, body.data = caption_rows(text), _timeline_data(timeline)
-        out = self._built[x_max].copy(deep=False)
-        out.vconcat = [top, body]
-        return out
+        return self._templates.fill(x_max, lambda: alt.vconcat(caption(text, WIDTH), trace_timeline(timeline, x_max)),
+                                    [caption_rows(text), _timeline_data(timeline)])
 
 
 def trace_timeline(timeline: pl.DataFrame, x_max: float | None = None) -> alt.Chart:

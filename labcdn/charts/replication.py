@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import re
 import subprocess
-from functools import lru_cache
 
 import altair as alt
 import numpy as np
@@ -254,13 +253,15 @@ def _order(values, palette: dict) -> tuple:
     return tuple([k for k in palette if k in present] + sorted(present - set(palette)))
 
 
-@lru_cache(maxsize=8)
-def _explorer_template(states: tuple) -> dict:
-    """:func:`explorer`'s spec for these failure states (rows of zeros, filled in by :func:`explorer_spec`)."""
+_EXPLORER = templates.Templates()  # explorer's spec per set of failure states
+
+
+def _explorer_zeros(states: tuple):
+    """:func:`explorer` for these failure states, on rows of zeros (the template :func:`explorer_spec` fills)."""
     servers = pl.DataFrame({"state": list(states), "utilisation": [0.0] * len(states)})
     tiers = pl.DataFrame({"tier": list(TIER_COLORS), "traffic_share": 0.0, "stored_tb": 0.0, "files": 0})
     labels = pl.DataFrame({"state": list(states), "text": [""] * len(states)})
-    return explorer(servers, tiers, labels).to_dict(validate=False)
+    return explorer(servers, tiers, labels)
 
 
 def explorer_spec(servers: pl.DataFrame, tiers: pl.DataFrame, labels: pl.DataFrame) -> templates.Spec:
@@ -275,9 +276,9 @@ def explorer_spec(servers: pl.DataFrame, tiers: pl.DataFrame, labels: pl.DataFra
     if tuple(labels["state"]) != states:
         raise ValueError(f"labels must have one row per state, in the order {list(states)}; "
                          f"got {labels['state'].to_list()}")
-    template = _explorer_template(states)
     tier_rows = tiers.select("tier", pl.col("traffic_share").round(4), pl.col("stored_tb").round(3), "files")
-    return templates.fill(template, [ranked(servers, "state"), tier_rows, _label_rows(labels, "state")])
+    return _EXPLORER.fill(states, lambda: _explorer_zeros(states),
+                          [ranked(servers, "state"), tier_rows, _label_rows(labels, "state")])
 
 
 class Diagram:

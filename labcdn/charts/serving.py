@@ -7,8 +7,6 @@ data stays small and its bytes stable from run to run.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import altair as alt
 import polars as pl
 
@@ -213,16 +211,15 @@ def limits(frame: pl.DataFrame, gbps: float, title: str) -> alt.LayerChart:
     return alt.layer(bars, rule, label).properties(width=WIDTH, height=170, title=title)
 
 
-@lru_cache(maxsize=1)
-def _limits_template() -> dict:
-    return limits(pl.DataFrame({"limit": ["cpu"], "gbps": [0.0]}), 0.0, "").to_dict(validate=False)
+_LIMITS = templates.Templates()  # limits' spec (one structure)
 
 
 def limits_spec(frame: pl.DataFrame, gbps: float, title: str) -> templates.Spec:
     """:func:`limits`'s chart for the live panel: the same chart, its rows filled into a spec built once."""
     bars = frame.filter(pl.col("gbps").is_finite()).select("limit", pl.col("gbps").round(3))
     delivered = pl.DataFrame({"gbps": [round(gbps, 3)], "text": ["delivered"]})
-    return templates.fill(_limits_template(), [bars, delivered], title=title)
+    return _LIMITS.fill(None, lambda: limits(pl.DataFrame({"limit": ["cpu"], "gbps": [0.0]}), 0.0, ""),
+                        [bars, delivered], title=title)
 
 
 def sensitivity(frame: pl.DataFrame, order: list[str]) -> alt.LayerChart:

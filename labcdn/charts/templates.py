@@ -1,15 +1,16 @@
 """Charts for live panels without rebuilding Altair objects: build a chart once, then fill in new rows.
 
-Building an Altair chart object (schema wrapping, deep copies of layers) costs tens of milliseconds
-on this machine, more than most models behind a live panel. A panel whose chart keeps its structure
-from one move to the next only changes the rows of its datasets and perhaps a title: build the chart
-once (with the chapter's own builder, so static twin and panel stay the same chart), keep its
-``to_dict()`` as a template, and fill each redraw's rows into a copy.
+Building an Altair chart object (schema wrapping, deep copies of layers) and converting it to a
+Vega-Lite dictionary costs tens of milliseconds on this machine, more than most models behind a live
+panel. A panel whose chart keeps its structure from one move to the next only changes the rows of its
+datasets and perhaps a title: build the chart once per structure (with the chapter's own builder, so
+static twin and panel stay the same chart), keep its ``to_dict()`` as a template
+(:class:`Templates`), and fill each redraw's rows into a copy (:func:`fill`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable
 
 import altair as alt
 import polars as pl
@@ -73,9 +74,39 @@ def fill(template: dict, frames: Iterable[pl.DataFrame], **top) -> Spec:
     return Spec({**template, "datasets": datasets, **top})
 
 
-def nested(spec: Spec, path: Mapping[str, int], **props) -> Spec:
-    """``spec`` with ``props`` set on one sub-chart, e.g. ``nested(s, {"vconcat": 0}, title="...")``."""
-    (key, index), = path.items()
-    parts = list(spec.spec[key])
-    parts[index] = {**parts[index], **props}
-    return Spec({**spec.spec, key: parts})
+class Templates:
+    """Chart templates by key: each built once by the chapter's own builder, then filled with new rows.
+
+    A key names one structure of a panel's chart (the algorithms shown, the failure states, an axis
+    range): charts with the same key differ only in their rows and top-level properties.
+    """
+
+    def __init__(self):
+        self._specs: dict[Hashable, dict] = {}
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    def fill(self, key: Hashable, build: Callable[[], alt.TopLevelMixin], frames: Iterable[pl.DataFrame],
+             **top) -> Spec:
+        """The chart ``build()`` gives, for ``key``, with ``frames`` in place of its datasets' rows.
+
+        Parameters
+        ----------
+        key : hashable
+            The chart's structure; ``build`` runs the first time a key is seen.
+        build : callable
+            No arguments; returns the Altair chart for this key (any rows: they are replaced).
+        frames : iterable of polars.DataFrame
+            New rows, each with exactly the columns of one dataset of the chart (see :func:`fill`).
+        **top
+            Top-level properties to set (``title=...``).
+
+        Returns
+        -------
+        Spec
+        """
+        spec = self._specs.get(key)
+        if spec is None:
+            spec = self._specs[key] = build().to_dict(validate=False)
+        return fill(spec, frames, **top)
