@@ -1,4 +1,4 @@
-"""Live-panel charts of chapters 6 and 7: built once, rows filled in per redraw, a fixed shape, the plain builder's chart.
+"""Live-panel charts (chapters 3, 6 and 7): built once, rows filled in per redraw, a fixed shape, the plain builder's chart.
 
 A filled template keeps the dataset names of the chart it was built from (Altair names them after a hash of
 the rows), so charts are compared as the live view sees them: shape, rows and title params
@@ -11,12 +11,14 @@ import json
 from dataclasses import replace
 
 import altair as alt
+import numpy as np
 import polars as pl
 import pytest
 
 from labcdn import balancing as lb
 from labcdn import orchestration as orch
 from labcdn.charts import balancing as lb_charts
+from labcdn.charts import hashing as hash_charts
 from labcdn.charts import orchestration as orc_charts
 from labcdn.charts import templates
 from labcdn.charts.captions import caption, caption_rows
@@ -72,6 +74,21 @@ def test_live_timeline_gives_the_timeline_spec_with_a_fixed_shape():
         chart = live(frame, text, x_max=1.5)
         assert _spec(chart) == _spec(want)
         shapes.add(_shape(chart))
+    assert len(shapes) == 1
+
+
+def test_placement_change_keeps_its_shape_when_the_servers_change():
+    shapes = set()
+    for servers in (10, 11, 200):
+        ids = np.arange(servers + 1)
+        loads = pl.DataFrame({"file_share": np.full(servers, 1 / servers), "request_share": np.full(servers, 1 / servers),
+                              "fair_share": np.full(servers, 1 / servers)})
+        moved = pl.DataFrame({"server": ids, "gained": np.where(ids < servers - 1, 0.1 / servers, 0.0),
+                              "lost": np.where(ids == servers - 1, 0.1, 0.0)})
+        chart = hash_charts.placement_change(loads, moved, f"{servers} servers", "remove a server")
+        shapes.add(_shape(chart))
+        rows = [r for rows in split_spec(chart.to_dict())[1].values() for r in rows if "server" in r]
+        assert max(r["server"] for r in rows) == servers  # the x axis spans every server, from the data
     assert len(shapes) == 1
 
 

@@ -190,15 +190,17 @@ def keys_moved(frame: pl.DataFrame, title: str = "") -> alt.Chart:
 
     ``frame``: ``server, gained, lost`` (shares of all keys).
     """
+    # Every server keeps its rows, zeros included (bars of no height), so the x axis spans all of them from
+    # the data: a live view's spec then keeps its shape when the number of servers changes.
     long = pl.concat([
         frame.select("server", pl.col("gained").alias("share"), pl.lit("gained").alias("keys")),
         frame.select("server", (-pl.col("lost")).alias("share"), pl.lit("lost").alias("keys")),
-    ]).filter(pl.col("share") != 0)
+    ])
     return (
         alt.Chart(long, title=title)
         .mark_bar()
         .encode(
-            x=alt.X("server:Q", title="server id", scale=alt.Scale(domain=[0, int(frame["server"].max()) + 1])),
+            x=alt.X("server:Q", title="server id", scale=alt.Scale(zero=True, nice=False, padding=4)),
             y=alt.Y("share:Q", title="keys gained (+) or lost (−)", axis=alt.Axis(format="%")),
             color=alt.Color("keys:N", title=None, scale=alt.Scale(domain=["gained", "lost"],
                                                                  range=["#2ca02c", "#d62728"])),
