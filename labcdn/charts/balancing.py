@@ -113,9 +113,12 @@ def load_curves(frame: pl.DataFrame, statistic: str = "p99") -> alt.Chart:
     """Response time against offered load, one line per algorithm, with a dropdown for the statistic.
 
     ``frame``: :func:`labcdn.balancing.sweep` over ``load``. The dropdown is a
-    Vega-Lite parameter, so it works in the static book.
+    Vega-Lite parameter, so it works in the static book; the y axis spans every statistic, so a
+    change of statistic moves the lines, not the axis.
     """
     data = _long_statistics(frame, ["algorithm", "load"])
+    shown = data.filter(pl.col("ms").is_finite() & (pl.col("ms") > 0))["ms"]  # a log axis: positive times
+    y_scale = alt.Scale(type="log") if shown.is_empty() else alt.Scale(type="log", domain=[shown.min(), shown.max()])
     pick = alt.param(name="statistic", value=statistic,
                      bind=alt.binding_select(options=list(STATISTICS.values()), name="statistic "))
     return (
@@ -123,7 +126,7 @@ def load_curves(frame: pl.DataFrame, statistic: str = "p99") -> alt.Chart:
         .mark_line(point=True)
         .encode(
             x=alt.X("load:Q", title="offered load (share of total capacity)", scale=alt.Scale(zero=False)),
-            y=alt.Y("ms:Q", title="response time (ms, log scale)", scale=alt.Scale(type="log")),
+            y=alt.Y("ms:Q", title="response time (ms, log scale)", scale=y_scale),
             color=_algorithm(data),
             tooltip=["algorithm", "load", "statistic", alt.Tooltip("ms:Q", format=".1f")],
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import math
 import textwrap
 
 import altair as alt
@@ -119,11 +120,19 @@ def scheduler_demand(curves: pl.DataFrame, limits: pl.DataFrame, points: pl.Data
     ``curves``: ``nodes, scheduler, demand`` (lines; e.g. the expected demand);
     ``points``: the same columns from a simulated sweep (drawn as points);
     ``limits``: ``nodes, label`` published cluster sizes (vertical rules). Demand 1
-    (a horizontal rule) is where a scheduler is busy all the time.
+    (a horizontal rule) is where a scheduler is busy all the time. The axes span the data
+    (a kernel-free slider that filters the curves keeps them): nodes from the smallest to the
+    largest cell, demand from the power of ten below the least to 10, where it is clipped
+    (ten times busier than a scheduler can be tells nothing more).
     """
+    drawn = curves if points is None else pl.concat([curves.select("nodes", "demand"), points.select("nodes", "demand")],
+                                                    how="vertical_relaxed")
+    positive = drawn.filter(pl.col("demand") > 0)
+    low = 10.0 ** math.floor(math.log10(positive["demand"].min())) if positive.height else 1e-4
     y = alt.Y("demand:Q", title="scheduler demand (busy seconds per second, log)",
-              scale=alt.Scale(type="log", domain=[1e-4, 10], clamp=True))
-    x = alt.X("nodes:Q", title="nodes in the cell (log)", scale=alt.Scale(type="log", domain=[100, 1_000_000]))
+              scale=alt.Scale(type="log", domain=[min(low, 0.1), 10], clamp=True))
+    x = alt.X("nodes:Q", title="nodes in the cell (log)",
+              scale=alt.Scale(type="log", domain=[float(drawn["nodes"].min()), float(drawn["nodes"].max())]))
     color = alt.Color("scheduler:N", scale=SCHEDULER_COLORS, title="design / scheduler")
     layers = [alt.Chart(curves).mark_line(clip=True).encode(
         x=x, y=y, color=color, tooltip=["scheduler", "nodes", alt.Tooltip("demand:Q", format=".4f")])]
@@ -312,16 +321,19 @@ def rolling_capacity(timeline: pl.DataFrame, replicas: int) -> alt.Chart:
     """Serving pods and all pods during a rolling update, as percentages of ``replicas``, per strategy.
 
     ``timeline``: :func:`labcdn.orchestration.rolling.compare`'s timeline for ``replicas`` desired pods.
+    The y axis runs from 0 to 200% (every surge and over-capacity setting stays within twice the desired
+    pods), further only if the data go further, so moving a live panel's slider does not rescale it.
     """
     data = (timeline.select("strategy", "time", (pl.col("capacity") * 100).round(1).alias("serving"),
                             (100 * pl.col("pods") / replicas).round(1).alias("all pods"))
             .unpivot(index=["strategy", "time"], variable_name="series", value_name="percent"))
+    top = max(200.0, float(data["percent"].max() or 0.0))
     return (
         alt.Chart(data)
         .mark_line(interpolate="step-after")
         .encode(
             x=alt.X("time:Q", title="seconds since the update started"),
-            y=alt.Y("percent:Q", title="% of desired replicas", scale=alt.Scale(zero=True)),
+            y=alt.Y("percent:Q", title="% of desired replicas", scale=alt.Scale(domain=[0, top])),
             color=alt.Color("strategy:N", scale=STRATEGY_COLORS, title="strategy"),
             strokeDash=alt.StrokeDash("series:N", sort=["serving", "all pods"], title=None),
             tooltip=["strategy", "series", "time", "percent"],
