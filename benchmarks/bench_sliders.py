@@ -6,7 +6,9 @@
 For each chapter: start JupyterLab (loopback, free port, random token; stopped by its PID), open the
 notebook in Debian's chromium (playwright, no network), Run All, then for each ``labcdn.ui.live`` panel and
 each slider in it press ArrowRight on the focused handle ``--moves`` times (ArrowLeft from the top of the
-range), so every move asks for a value the panel has not drawn before. End to end is measured inside the page: from the key event to the last DOM
+range), so every move asks for a value the panel has not drawn before. A move after which the view does not redraw
+(the value changes nothing on screen, such as a cap that does not bind) is not timed; the first such move turns
+the slider the other way, and the table names the sliders that had any. End to end is measured inside the page: from the key event to the last DOM
 change of the panel's view (settled: no further change for 150 ms). The split: model (the notebook's ``draw``:
 model and chart object) and chart (spec and the widget update), logged by the kernel
 (``labcdn.ui.controls.TIMINGS_ENV``); render, the ``LiveChart``'s own time in Vega in the browser; the rest is
@@ -66,7 +68,10 @@ async ([output, settle, limit]) => {
   }
   b.obs.disconnect();
   await new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)));
-  return (b.t0 === null || b.last === null) ? null : b.last - b.t0;
+  // A LiveChart that did not redraw shows what it showed before: the move is not a timed redraw (its only
+  // DOM change was the "updating…" class going on and off).
+  const redrawn = b.redraws === undefined || output.dataset.redraws !== b.redraws;
+  return (b.t0 === null || b.last === null || !redrawn) ? null : b.last - b.t0;
 }
 """
 # A noUiSlider's value and (min, max, step), unrounded.
@@ -119,15 +124,18 @@ def bench_chapter(browser, path: Path, moves: int, log_dir: Path) -> list[dict]:
                     continue
                 handle = slider.locator(".noUi-handle").first
                 before = len(timings.read_text().splitlines())
-                e2e, browser_ms = [], []
+                e2e, browser_ms, skipped = [], [], 0
                 # One direction from the defaults, so every move asks for a value not drawn before in this
                 # session (only a grid the panel precomputed can answer it); turn back at the end of the range.
                 # The slider's own value and range (its aria-valuenow is rounded for display: 0.84 reads "0.8").
                 target = slider.locator(".noUi-target").first
                 low, high, step = target.evaluate(RANGE_JS)
                 start = target.evaluate(VALUE_JS)
-                key = "ArrowRight"
-                for _ in range(moves):
+                key, flipped, tried = "ArrowRight", False, 0
+                # A move that changes nothing on screen is not a timed redraw (a cap that does not bind, say):
+                # the first one turns the slider the other way; at most 2 x moves tries for moves redraws.
+                while len(e2e) < moves and tried < 2 * moves:
+                    tried += 1
                     now = target.evaluate(VALUE_JS)
                     if now >= high - step / 2:
                         key = "ArrowLeft"
@@ -138,11 +146,15 @@ def bench_chapter(browser, path: Path, moves: int, log_dir: Path) -> list[dict]:
                     handle.focus()
                     page.keyboard.press(key)
                     ms = page.evaluate(WAIT_JS, [out_el, SETTLE_MS, MOVE_TIMEOUT_MS])
-                    if ms is not None:
-                        e2e.append(ms)
-                        drawn = output.get_attribute("data-draw-ms")  # a LiveChart's own time in Vega
-                        if drawn is not None:
-                            browser_ms.append(float(drawn))
+                    if ms is None:
+                        skipped += 1
+                        if not flipped:
+                            key, flipped = ("ArrowLeft" if key == "ArrowRight" else "ArrowRight"), True
+                        continue
+                    e2e.append(ms)
+                    drawn = output.get_attribute("data-draw-ms")  # a LiveChart's own time in Vega
+                    if drawn is not None:
+                        browser_ms.append(float(drawn))
                 kernel = [json.loads(line) for line in timings.read_text().splitlines()[before:]]
                 # Back to where it started (untimed), so the next slider moves from the defaults too.
                 for _ in range(2 * moves):
@@ -156,7 +168,7 @@ def bench_chapter(browser, path: Path, moves: int, log_dir: Path) -> list[dict]:
                     page.evaluate(WAIT_JS, [out_el, SETTLE_MS, MOVE_TIMEOUT_MS])
                 if abs(target.evaluate(VALUE_JS) - start) >= step / 2:
                     raise RuntimeError(f"{path.stem} panel {p}: {label!r} did not return to {start}")
-                rows.append(summarise(path.stem, p, label, e2e, kernel, moves, browser_ms))
+                rows.append(summarise(path.stem, p, label, e2e, kernel, len(e2e) + skipped, browser_ms))
                 print(format_row(rows[-1]), flush=True)
         page.close()
         if guard.blocked:
@@ -198,12 +210,16 @@ def exception(row: dict) -> str:
     if not row["redraws"]:
         return "no redraw seen: the moves changed nothing on screen"
     misses = []
+    if row["redraws"] < row["moves"]:
+        misses.append(f"{row['moves'] - row['redraws']} of {row['moves']} moves changed nothing on screen")
     if row["p50_ms"] > TARGET_P50_MS:
         misses.append(f"p50 > {TARGET_P50_MS}")
     if row["p95_ms"] > TARGET_P95_MS:
         misses.append(f"p95 > {TARGET_P95_MS}")
     if not misses:
         return ""
+    if row["p50_ms"] <= TARGET_P50_MS and row["p95_ms"] <= TARGET_P95_MS:
+        return misses[0]
     where = max(("model", row["model_ms"]), ("chart", row["chart_ms"]), ("render", row["render_ms"]),
                 ("rest", row["rest_ms"]), key=lambda kv: kv[1] if kv[1] == kv[1] else -1)
     return f"{', '.join(misses)}: mostly {where[0]} ({where[1]:.0f} ms); the chart shows 'updating…' meanwhile"
