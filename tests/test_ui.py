@@ -158,3 +158,13 @@ def test_live_chart_is_busy_while_the_panel_recomputes():
     assert seen == [] and views[0].busy is False
     a.value = 2.0
     assert seen == [True] and views[0].busy is False
+
+
+def test_slider_points_move_one_slider_at_a_time():
+    at = {"a": 1, "b": 2.0, "c": "x"}
+    points = list(ui.slider_points(at, {"a": range(3), "b": [0.5]}))
+    assert points == [{"a": 0, "b": 2.0, "c": "x"}, {"a": 1, "b": 2.0, "c": "x"}, {"a": 2, "b": 2.0, "c": "x"},
+                      {"a": 1, "b": 0.5, "c": "x"}]
+    assert at == {"a": 1, "b": 2.0, "c": "x"}  # the defaults are not changed
+    with pytest.raises(ValueError, match=r"sliders must name controls of at \['a', 'b', 'c'\]; got \['d'\]"):
+        list(ui.slider_points(at, {"d": [1]}))

@@ -190,10 +190,13 @@ def _checked_ranking(ranking, views):
     order = check_array("ranking", ranking, dtype=np.int64, low=0)
     if order.size != views.size:
         raise ValueError(f"ranking must have one entry per file ({views.size}); got {order.size}")
-    if order.max() >= views.size or np.bincount(order, minlength=views.size).max() > 1:
+    if order.max() >= views.size:
         raise ValueError(f"ranking must be a permutation of the file indices 0..{views.size - 1}")
     drop = np.diff(views[order])
+    # Strictly increasing in (-views, index): n indices in range so ordered are a permutation as well.
     if not np.all((drop < 0) | ((drop == 0) & (np.diff(order) > 0))):
+        if np.bincount(order, minlength=views.size).max() > 1:
+            raise ValueError(f"ranking must be a permutation of the file indices 0..{views.size - 1}")
         raise ValueError("ranking must list the files by views (demand / size_bytes), most popular first, "
                          "ties in index order: popularity_ranking(demand, size_bytes)")
     return order

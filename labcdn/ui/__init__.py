@@ -4,6 +4,6 @@ Models live in ``labcdn/<topic>.py`` and charts in ``labcdn/charts``; a layout
 here only wires controls to a ``draw`` callable that the notebook supplies.
 """
 
-from labcdn.ui.controls import live, slider
+from labcdn.ui.controls import live, slider, slider_points
 
-__all__ = ["live", "slider"]
+__all__ = ["live", "slider", "slider_points"]

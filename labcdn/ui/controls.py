@@ -7,7 +7,7 @@ import itertools
 import json
 import os
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import altair as alt
 import ipywidgets as widgets
@@ -150,3 +150,29 @@ def slider(value, low, high, step, description, *, continuous=True, fmt=None):
         layout=layout,
         **kwargs,
     )
+
+
+def slider_points(at: Mapping[str, object], sliders: Mapping[str, Iterable]) -> Iterator[dict]:
+    """Each slider's values in turn, the other controls at ``at``: the points a panel precomputes.
+
+    A move from the defaults asks for one of these points, so a panel that computes them before it
+    is shown answers such moves from its cache.
+
+    Parameters
+    ----------
+    at : mapping
+        Every control's value at the defaults (``draw``'s keyword arguments).
+    sliders : mapping of str to iterable
+        Control name → the values its slider can take (each name one of ``at``'s).
+
+    Yields
+    ------
+    dict
+        ``at`` with one control set to one of its values.
+    """
+    unknown = sorted(set(sliders) - set(at))
+    if unknown:
+        raise ValueError(f"sliders must name controls of at {sorted(at)}; got {unknown}")
+    for name, values in sliders.items():
+        for value in values:
+            yield {**at, name: value}
