@@ -3,6 +3,8 @@
 On each page:
 
 - no chart or diagram overflows its column (nor makes its output scroll sideways);
+- every chart is drawn at a readable width (a chart fitted to a "container" width inside an inline box
+  collapses to no width at all);
 - every input element changes something visible, outside the control itself, when moved (a slider whose
   chart never changes is a dead control);
 - no output shows a raw object repr (``VBox(children=...``, ``<... object at 0x...>``, a configuration
@@ -38,6 +40,14 @@ RAW = {
     ),
     "configuration object": re.compile(r"polars\.config\.Config|<polars\.Config"),
 }
+
+# Charts drawn narrower than a reader can read (a collapsed "container" width): their first words.
+COLLAPSED_JS = """
+([sel, min]) => [...document.querySelectorAll(sel)]
+  .filter(el => { const r = el.getBoundingClientRect(); return r.height > 0 && r.width < min; })
+  .map(el => `${el.getBoundingClientRect().width.toFixed(0)} px wide: ${el.innerText.trim().slice(0, 50)}`)
+"""
+MIN_CHART_PX = 120
 
 # Give each control on the page an index; return those a reader can see.
 TAG_CONTROLS_JS = """
@@ -204,6 +214,7 @@ def test_page_reads_well(browser, built, artifacts, page_name, width):
     page.screenshot(path=str(artifacts / f"{name}.png"), full_page=False)
     problems: dict[str, list[str]] = {}
     problems["charts wider than the column"] = page.evaluate(OVERFLOW_JS, [CHART, DIAGRAM])
+    problems["charts drawn at no width"] = page.evaluate(COLLAPSED_JS, [CHART, MIN_CHART_PX])
     problems["raw reprs in outputs"] = raw_outputs(page)
     top = page.evaluate(FIRST_PICTURE_JS, [CHART, DIAGRAM])
     if top is None:
